@@ -1,0 +1,37 @@
+//! tickring: a market-data pipeline core that fits on a microcontroller.
+//!
+//! - [`Ring`]: a bounded, lock-free, multi-producer multi-consumer queue that
+//!   threads and interrupt handlers share, with no heap and no blocking.
+//! - [`Price`], [`Tick`] and [`Symbol`]: exact fixed-point market data.
+//!
+//! The crate is `#![no_std]` and never allocates. It builds for targets
+//! without compare-and-swap (Cortex-M0, RV32IMC) when the firmware enables
+//! `portable-atomic`'s `critical-section` feature and links a
+//! `critical-section` implementation of its own choosing; tickring never
+//! picks one, so it cannot clash with the firmware's.
+//!
+//! ```
+//! use tickring::{Price, Ring, Symbol, Tick};
+//!
+//! static TICKS: Ring<Tick, 1024> = Ring::new();
+//!
+//! let tick = Tick {
+//!     symbol: Symbol::new("AAPL").unwrap(),
+//!     price: "585.74".parse::<Price>().unwrap(),
+//!     volume: 100,
+//!     created_ns: 0,
+//! };
+//! TICKS.try_push(tick).unwrap();
+//! assert_eq!(TICKS.try_pop(), Some(tick));
+//! ```
+
+#![no_std]
+
+mod price;
+pub mod ring;
+mod sync;
+mod tick;
+
+pub use price::{Price, PriceError};
+pub use ring::Ring;
+pub use tick::{Symbol, SymbolError, Tick};

@@ -1,0 +1,4 @@
+//! tickring-sim: moves ticks through a tickring ring (the full simulator is
+//! being built; see the README).
+
+fn main() {}

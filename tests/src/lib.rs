@@ -1,0 +1,1 @@
+//! Shared helpers for tickring's workspace integration tests (in `tests/`).
