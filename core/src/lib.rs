@@ -3,6 +3,7 @@
 //! - [`Ring`]: a bounded, lock-free, multi-producer multi-consumer queue that
 //!   threads and interrupt handlers share, with no heap and no blocking.
 //! - [`Price`], [`Tick`] and [`Symbol`]: exact fixed-point market data.
+//! - [`market`]: a seedable random walk that makes plausible ticks.
 //!
 //! The crate is `#![no_std]` and never allocates. It builds for targets
 //! without compare-and-swap (Cortex-M0, RV32IMC) when the firmware enables
@@ -27,6 +28,7 @@
 
 #![no_std]
 
+pub mod market;
 mod price;
 pub mod ring;
 mod sync;
