@@ -31,6 +31,7 @@
 pub mod market;
 mod price;
 pub mod ring;
+pub mod symbols;
 mod sync;
 mod tick;
 
