@@ -3,6 +3,8 @@
 //! - [`Ring`]: a bounded, lock-free, multi-producer multi-consumer queue that
 //!   threads and interrupt handlers share, with no heap and no blocking.
 //! - [`Price`], [`Tick`] and [`Symbol`]: exact fixed-point market data.
+//! - [`indicator`]: SMA, EMA, RSI, MACD, Bollinger bands and VWAP in integer
+//!   arithmetic, O(1) per update, matching TA-Lib's conventions.
 //! - [`market`]: a seedable random walk that makes plausible ticks.
 //!
 //! The crate is `#![no_std]` and never allocates. It builds for targets
@@ -28,6 +30,7 @@
 
 #![no_std]
 
+pub mod indicator;
 pub mod market;
 mod price;
 pub mod ring;

@@ -1,0 +1,302 @@
+//! [`Bollinger`] bands: SMA ± k population standard deviations.
+
+use super::fixed::{Window, div_round, to_price};
+use super::{Indicator, IndicatorError, check_period};
+use crate::Price;
+
+/// One Bollinger reading.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Bands {
+    /// `middle + k * stddev`.
+    pub upper: Price,
+    /// The SMA of the window.
+    pub middle: Price,
+    /// `middle - k * stddev`.
+    pub lower: Price,
+}
+
+/// Bollinger bands over the last `n` prices, `n <= CAP`, as TA-Lib's
+/// `BBANDS` with a simple moving average.
+///
+/// - **Formula**: `middle = S / n`, `stddev = sqrt(n*Q - S²) / n` (the
+///   **population** deviation: divide by `n`, not `n - 1`), with `S` and `Q`
+///   the exact sums of the window's prices and squared prices, and
+///   `upper/lower = middle ± k * stddev`.
+/// - **Exactness**: no float anywhere. Each band is `(S*10⁴ ± √(k²(nQ - S²)))
+///   / (10⁴ n)` with `k` in ten-thousandths, and the square root is an integer
+///   square root on 128-bit values, so every band is the exact value rounded
+///   once. TA-Lib reports a deviation of 0 when its float variance is below
+///   its epsilon; tickring does not need that guard.
+/// - **Warm-up**: `n - 1` updates return `None` (TA-Lib `BBANDS`).
+/// - **Rounding**: to the nearest price unit, ties away from zero.
+/// - **Overflow**: the exact arithmetic stays in 128 bits while
+///   `k * n * stddev` stays below about 9.2e18 price units: with `k = 2` and
+///   `n = 20`, any window of prices within ±$2.3 billion. Beyond that, or
+///   when a band leaves `i64`, the update
+///   returns `None` and [`overflows`](Self::overflows) grows; the state stays
+///   exact, so the bands come back once the window holds smaller prices.
+///
+/// ```
+/// use tickring::{Price, indicator::{Bands, Bollinger}};
+///
+/// let mut bands = Bollinger::<4>::new(4, "2".parse()?)?;
+/// let mut last = None;
+/// for text in ["2", "4", "4", "6"] {
+///     last = bands.update(text.parse()?);
+/// }
+/// // mean 4, population variance (4 + 0 + 0 + 4) / 4 = 2, stddev 1.41421…
+/// let expected = Bands {
+///     upper: "6.8284".parse()?,
+///     middle: "4".parse()?,
+///     lower: "1.1716".parse()?,
+/// };
+/// assert_eq!(last, Some(expected));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Debug)]
+pub struct Bollinger<const CAP: usize> {
+    /// The last `n` prices, in units.
+    window: Window<i64, CAP>,
+    /// `k` in ten-thousandths (`2.0` is 20,000), not negative.
+    multiplier: u64,
+    /// Exact sum of the window's prices.
+    sum: i128,
+    /// Exact sum of the window's squared prices.
+    squares: WideSum,
+    /// Updates whose bands were withheld because they did not fit.
+    overflows: u64,
+}
+
+impl<const CAP: usize> Bollinger<CAP> {
+    /// Bands over `period` prices (`1..=CAP`) at `multiplier` standard
+    /// deviations (a plain number with four decimals, not negative), else an
+    /// error that says why.
+    pub const fn new(period: usize, multiplier: Price) -> Result<Self, IndicatorError> {
+        if let Err(error) = check_period(period, CAP) {
+            return Err(error);
+        }
+        if multiplier.is_negative() {
+            return Err(IndicatorError::NegativeMultiplier);
+        }
+        Ok(Self {
+            window: Window::new(period, 0),
+            // Not negative, checked above.
+            multiplier: multiplier.units() as u64,
+            sum: 0,
+            squares: WideSum::ZERO,
+            overflows: 0,
+        })
+    }
+
+    /// The period, in prices.
+    pub const fn period(&self) -> usize {
+        self.window.period()
+    }
+
+    /// Updates whose bands did not fit in 128-bit exact arithmetic or in a
+    /// [`Price`] (those returned `None`).
+    pub const fn overflows(&self) -> u64 {
+        self.overflows
+    }
+
+    /// Feeds one price; `Some(bands)` once `period` prices are in.
+    #[inline]
+    pub fn update(&mut self, price: Price) -> Option<Bands> {
+        let units = price.units();
+        self.sum += i128::from(units);
+        self.squares.add(square(units));
+        if let Some(evicted) = self.window.push(units) {
+            self.sum -= i128::from(evicted);
+            self.squares.sub(square(evicted));
+        }
+        if !self.window.is_full() {
+            return None;
+        }
+
+        let bands = self.bands();
+        if bands.is_none() {
+            self.overflows += 1;
+        }
+        bands
+    }
+
+    /// Forgets every price (the overflow count too).
+    pub fn reset(&mut self) {
+        self.window.clear();
+        self.sum = 0;
+        self.squares = WideSum::ZERO;
+        self.overflows = 0;
+    }
+
+    fn bands(&self) -> Option<Bands> {
+        let n = self.window.period() as u128;
+        let sum_magnitude = self.sum.unsigned_abs();
+        // n*Q - S² is n² times the population variance: exact, never negative.
+        let spread = n
+            .checked_mul(self.squares.get()?)?
+            .checked_sub(sum_magnitude.checked_mul(sum_magnitude)?)?;
+        let multiplier = u128::from(self.multiplier);
+        // 4 * k² * (n*Q - S²): the square of twice the band offset's numerator.
+        let offset_squared_x4 = (multiplier * multiplier)
+            .checked_mul(spread)?
+            .checked_mul(4)?;
+
+        let scaled_sum = self.sum.checked_mul(i128::from(Price::SCALE))?;
+        let denominator = i128::from(Price::SCALE) * n as i128;
+        let upper = round_plus_root(scaled_sum, offset_squared_x4, denominator)?;
+        let lower = -round_plus_root(-scaled_sum, offset_squared_x4, denominator)?;
+        Some(Bands {
+            upper: to_price(upper)?,
+            middle: to_price(div_round(self.sum, n as i128))?,
+            lower: to_price(lower)?,
+        })
+    }
+}
+
+impl<const CAP: usize> Indicator for Bollinger<CAP> {
+    type Input = Price;
+    type Output = Bands;
+
+    fn update(&mut self, input: Price) -> Option<Bands> {
+        Bollinger::update(self, input)
+    }
+
+    fn reset(&mut self) {
+        Bollinger::reset(self);
+    }
+}
+
+fn square(units: i64) -> u128 {
+    let magnitude = u128::from(units.unsigned_abs());
+    // Below 2^126.
+    magnitude * magnitude
+}
+
+/// `(a + √(r/4)) / den` rounded to the nearest integer, ties away from
+/// zero, exactly; `r` is four times the radicand and `den > 0`.
+///
+/// With `x = a + √(r/4)`, `floor(2x) = 2a + isqrt(r)`, and rounding `x / den`
+/// only needs `floor(2x)` (or `ceil(2x)` when `x < 0`).
+fn round_plus_root(a: i128, r: u128, den: i128) -> Option<i128> {
+    let root_floor = r.isqrt();
+    let root_ceil = root_floor + u128::from(root_floor * root_floor != r);
+    // Both roots are below 2^64.
+    let (root_floor, root_ceil) = (root_floor as i128, root_ceil as i128);
+    let twice_a = a.checked_mul(2)?;
+    let twice_den = den.checked_mul(2)?;
+    if twice_a + root_floor >= 0 {
+        // x ≥ 0: floor((2x + den) / 2den), and floor(2x) suffices.
+        Some((twice_a + root_floor + den) / twice_den)
+    } else {
+        // x < 0: -floor((-2x + den) / 2den), with floor(-2x) = -2a - ceil(2√).
+        Some(-((-twice_a - root_ceil + den) / twice_den))
+    }
+}
+
+/// A sum of up to 2^24 values below 2^126, exact: 128 low bits and a carry.
+#[derive(Clone, Copy, Debug)]
+struct WideSum {
+    low: u128,
+    /// Multiples of 2^128; the sum fits in a `u128` exactly when this is 0.
+    high: u64,
+}
+
+impl WideSum {
+    const ZERO: Self = Self { low: 0, high: 0 };
+
+    fn add(&mut self, value: u128) {
+        let (low, carry) = self.low.overflowing_add(value);
+        self.low = low;
+        self.high += u64::from(carry);
+    }
+
+    fn sub(&mut self, value: u128) {
+        let (low, borrow) = self.low.overflowing_sub(value);
+        self.low = low;
+        self.high -= u64::from(borrow);
+    }
+
+    fn get(&self) -> Option<u128> {
+        (self.high == 0).then_some(self.low)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(units: i64) -> Price {
+        Price::from_units(units)
+    }
+
+    #[test]
+    fn a_flat_window_has_no_width() {
+        let mut bands = Bollinger::<3>::new(3, p(20_000)).unwrap();
+        let out = [7, 7, 7].map(|u| bands.update(p(u)));
+        assert_eq!(
+            out[2],
+            Some(Bands {
+                upper: p(7),
+                middle: p(7),
+                lower: p(7)
+            })
+        );
+    }
+
+    #[test]
+    fn negated_prices_mirror_the_bands() {
+        let series = [13, -7, 22, 5, 5, -40, 17, 3, 9, 1];
+        let mut up = Bollinger::<4>::new(4, p(25_000)).unwrap();
+        let mut down = Bollinger::<4>::new(4, p(25_000)).unwrap();
+        for units in series {
+            let a = up.update(p(units));
+            let b = down.update(p(-units));
+            let mirrored = b.map(|b| Bands {
+                upper: p(-b.lower.units()),
+                middle: p(-b.middle.units()),
+                lower: p(-b.upper.units()),
+            });
+            assert_eq!(a, mirrored);
+        }
+    }
+
+    #[test]
+    fn exact_square_roots_give_exact_bands() {
+        // 1, 3: mean 2, variance 1; k = 1.5: bands 3.5 units and 0.5 → 1.
+        let mut bands = Bollinger::<2>::new(2, p(15_000)).unwrap();
+        bands.update(p(1));
+        let out = bands.update(p(3)).unwrap();
+        assert_eq!((out.upper, out.middle, out.lower), (p(4), p(2), p(1)));
+    }
+
+    #[test]
+    fn extreme_prices_are_withheld_then_recover() {
+        let mut bands = Bollinger::<2>::new(2, p(20_000)).unwrap();
+        bands.update(Price::MAX);
+        assert_eq!(bands.update(Price::MIN), None);
+        assert_eq!(bands.overflows(), 1);
+        bands.update(p(10));
+        let out = bands.update(p(10));
+        assert_eq!(
+            out,
+            Some(Bands {
+                upper: p(10),
+                middle: p(10),
+                lower: p(10)
+            })
+        );
+    }
+
+    #[test]
+    fn bad_parameters_are_refused() {
+        assert_eq!(
+            Bollinger::<20>::new(0, p(20_000)).err(),
+            Some(IndicatorError::ZeroPeriod)
+        );
+        assert_eq!(
+            Bollinger::<20>::new(20, p(-1)).err(),
+            Some(IndicatorError::NegativeMultiplier)
+        );
+        assert!(Bollinger::<1>::new(1, p(0)).is_ok());
+    }
+}
