@@ -6,6 +6,9 @@
 //! - [`indicator`]: SMA, EMA, RSI, MACD, Bollinger bands and VWAP in integer
 //!   arithmetic, O(1) per update, matching TA-Lib's conventions.
 //! - [`market`]: a seedable random walk that makes plausible ticks.
+//! - [`TechnicalAnalyzer`] (the standard indicator set per symbol) and
+//!   [`PriceMonitor`] (last prices and alert rules per symbol), with
+//!   per-symbol state in a fixed-capacity [`symbols::SymbolTable`].
 //!
 //! The crate is `#![no_std]` and never allocates. It builds for targets
 //! without compare-and-swap (Cortex-M0, RV32IMC) when the firmware enables
@@ -32,12 +35,18 @@
 
 pub mod indicator;
 pub mod market;
+mod monitor;
 mod price;
 pub mod ring;
 pub mod symbols;
 mod sync;
+mod technical;
 mod tick;
 
+pub use monitor::{
+    Alert, AlertKind, AlertRules, PriceBand, PriceMonitor, SmaDeviation, SymbolAlerts,
+};
 pub use price::{Price, PriceError};
 pub use ring::Ring;
+pub use technical::{SymbolAnalysis, TechnicalAnalyzer};
 pub use tick::{Symbol, SymbolError, Tick};
