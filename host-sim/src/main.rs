@@ -1,4 +1,6 @@
-//! tickring-sim: moves ticks through a tickring ring (the full simulator is
-//! being built; see the README).
+//! The `tickring-sim` binary: everything lives in the library, so the
+//! end-to-end tests can build the very same program.
 
-fn main() {}
+fn main() -> std::process::ExitCode {
+    tickring_sim::main()
+}

@@ -1,0 +1,131 @@
+//! The consumers: a loop that pops ticks, times them and hands them to a
+//! [`Stage`] (the price monitor or the technical analyzer), and the way it
+//! waits when its ring is empty.
+//!
+//! # Waiting
+//!
+//! An empty ring makes the consumer spin a few hundred nanoseconds, yield a
+//! few times, then park. Producers unpark the consumers after every batch, so
+//! a parked consumer wakes as soon as there is work; the park also times out
+//! after [`IDLE_PARK`] as a safety net. An idle simulator therefore sleeps
+//! instead of burning a core.
+//!
+//! # Draining
+//!
+//! A consumer stops only once the producers have all finished *and* its ring
+//! is empty: it reads the "producers done" flag before trying to pop, so an
+//! empty pop after the flag was set means no tick can still arrive.
+
+use core::sync::atomic::{AtomicBool, Ordering};
+use core::time::Duration;
+use std::sync::{Mutex, MutexGuard, PoisonError};
+
+use hdrhistogram::Histogram;
+use tickring::Tick;
+
+use crate::alloc_count;
+use crate::clock::Clock;
+use crate::distribution::TickQueue;
+use crate::wait::Backoff;
+
+/// The longest a parked consumer sleeps without being woken.
+const IDLE_PARK: Duration = Duration::from_millis(2);
+/// Ticks handled per hold of the consumer's lock.
+const BATCH: u64 = 256;
+/// The highest latency the histograms resolve; longer ones count as this.
+const MAX_LATENCY_NS: u64 = 60_000_000_000;
+
+/// What a consumer does with each tick.
+pub(crate) trait Stage: Send {
+    /// Handles one tick; returns how many alerts it raised.
+    fn on_tick(&mut self, tick: &Tick) -> u64;
+}
+
+/// A consumer's stage and figures, behind a lock that the consumer holds
+/// while it handles a batch and the reporter holds while it reads.
+pub(crate) struct ConsumerState<S> {
+    pub(crate) stage: S,
+    /// Nanoseconds from a tick's creation to the end of its handling.
+    pub(crate) latency: Histogram<u64>,
+    /// Ticks handled.
+    pub(crate) consumed: u64,
+    /// Alerts the stage raised.
+    pub(crate) alerts: u64,
+}
+
+impl<S> ConsumerState<S> {
+    /// A consumer state around `stage` with an empty latency histogram.
+    pub(crate) fn new(stage: S) -> Self {
+        Self {
+            stage,
+            latency: new_latency_histogram(),
+            consumed: 0,
+            alerts: 0,
+        }
+    }
+}
+
+/// An empty histogram for latencies from 1 ns to 60 s at 3 significant
+/// digits (about 200 KiB).
+pub(crate) fn new_latency_histogram() -> Histogram<u64> {
+    Histogram::new_with_bounds(1, MAX_LATENCY_NS, 3)
+        .unwrap_or_else(|error| panic!("latency histogram bounds are valid constants: {error}"))
+}
+
+/// Locks `state`, ignoring poisoning: a panicking consumer leaves figures
+/// that are still worth reporting.
+pub(crate) fn lock<S>(state: &Mutex<ConsumerState<S>>) -> MutexGuard<'_, ConsumerState<S>> {
+    state.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// Runs a consumer until the producers are done and `ring` is drained.
+pub(crate) fn run_consumer<S: Stage>(
+    ring: &dyn TickQueue,
+    state: &Mutex<ConsumerState<S>>,
+    producers_done: &AtomicBool,
+    clock: Clock,
+) {
+    alloc_count::enter_data_path();
+    let mut idle = Backoff::new();
+    loop {
+        let finished = producers_done.load(Ordering::Acquire);
+        if handle_batch(ring, state, clock) > 0 {
+            idle.reset();
+        } else if finished {
+            break;
+        } else if idle.is_sleeping() {
+            std::thread::park_timeout(IDLE_PARK);
+        } else {
+            idle.snooze();
+        }
+    }
+    alloc_count::leave_data_path();
+}
+
+/// Pops and handles up to [`BATCH`] ticks; returns how many.
+fn handle_batch<S: Stage>(
+    ring: &dyn TickQueue,
+    state: &Mutex<ConsumerState<S>>,
+    clock: Clock,
+) -> u64 {
+    let Some(first) = ring.try_pop() else {
+        return 0;
+    };
+    let mut guard = lock(state);
+    let state = &mut *guard;
+    let mut next = Some(first);
+    let mut handled = 0;
+    while let Some(tick) = next {
+        state.alerts += state.stage.on_tick(&tick);
+        let latency = clock.now_ns().saturating_sub(tick.created_ns);
+        state.latency.saturating_record(latency);
+        handled += 1;
+        next = if handled < BATCH {
+            ring.try_pop()
+        } else {
+            None
+        };
+    }
+    state.consumed += handled;
+    handled
+}
