@@ -2,6 +2,7 @@
 
 pub mod exact;
 pub mod reference;
+pub mod sim;
 
 /// A small, seedable generator (SplitMix64) for reproducible random ticks.
 #[derive(Clone, Debug)]
