@@ -280,6 +280,7 @@ impl Run<'_> {
                 consumed: monitor_consumed,
                 per_s: per_s(monitor_consumed),
                 alerts: monitor_alerts,
+                raises_alerts: true,
                 latency_ns: Latency::of(&monitor_latency),
             },
             ConsumerFigures {
@@ -287,6 +288,7 @@ impl Run<'_> {
                 consumed: analyzer_consumed,
                 per_s: per_s(analyzer_consumed),
                 alerts: analyzer_alerts,
+                raises_alerts: false,
                 latency_ns: Latency::of(&analyzer_latency),
             },
         ];

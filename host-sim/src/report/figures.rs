@@ -93,7 +93,12 @@ pub(crate) struct ConsumerFigures {
     pub(crate) name: &'static str,
     pub(crate) consumed: u64,
     pub(crate) per_s: f64,
+    /// Alerts it raised (always 0 for a stage that raises none).
     pub(crate) alerts: u64,
+    /// Whether the stage raises alerts at all (the text view shows the
+    /// count only then).
+    #[serde(skip)]
+    pub(crate) raises_alerts: bool,
     pub(crate) latency_ns: Latency,
 }
 

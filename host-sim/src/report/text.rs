@@ -75,14 +75,17 @@ fn render_into(text: &mut String, f: &Figures) -> core::fmt::Result {
 
     writeln!(text, "Consumers")?;
     for consumer in &f.consumers {
-        writeln!(
+        write!(
             text,
-            "  {:<NAME$} {} ticks  {} ticks/s  alerts {}",
+            "  {:<NAME$} {} ticks  {} ticks/s",
             consumer.name,
             count(consumer.consumed),
             rate(consumer.per_s),
-            count(consumer.alerts),
         )?;
+        if consumer.raises_alerts {
+            write!(text, "  alerts {}", count(consumer.alerts))?;
+        }
+        writeln!(text)?;
     }
 
     writeln!(text, "System")?;
