@@ -257,7 +257,8 @@ fn sigterm_stops_drains_and_prints_the_final_report() {
         SIM,
         &["--duration", "60s", "--report-every", "100ms", "--json"],
     );
-    std::thread::sleep(Duration::from_millis(700));
+    wait_until_catching_sigterm(child.id());
+    std::thread::sleep(Duration::from_millis(300));
     let killed = std::process::Command::new("kill")
         .args(["-TERM", &child.id().to_string()])
         .status()
@@ -269,4 +270,25 @@ fn sigterm_stops_drains_and_prints_the_final_report() {
     assert!(decimal(&last["elapsed_s"]) < 30.0, "stopped early: {last}");
     assert!(count(&last["produced"]) > 0);
     assert_balanced(&last);
+}
+
+/// Waits until process `pid` has installed its SIGTERM handler (Linux's
+/// `SigCgt` mask in `/proc/PID/status`), so that the signal cannot arrive
+/// before the handler on a slow machine and kill the process outright.
+fn wait_until_catching_sigterm(pid: u32) {
+    const SIGTERM_BIT: u64 = 1 << (15 - 1);
+    let status = format!("/proc/{pid}/status");
+    for _ in 0..3000 {
+        let text = std::fs::read_to_string(&status).unwrap_or_default();
+        let caught = text
+            .lines()
+            .find_map(|line| line.strip_prefix("SigCgt:"))
+            .and_then(|mask| u64::from_str_radix(mask.trim(), 16).ok())
+            .unwrap_or(0);
+        if caught & SIGTERM_BIT != 0 {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    panic!("the simulator did not install a SIGTERM handler within 30 s");
 }
