@@ -143,8 +143,9 @@ impl<const CAP: usize> Bollinger<CAP> {
 
         let scaled_sum = self.sum.checked_mul(i128::from(Price::SCALE))?;
         let denominator = i128::from(Price::SCALE) * n as i128;
-        let upper = round_plus_root(scaled_sum, offset_squared_x4, denominator)?;
-        let lower = -round_plus_root(-scaled_sum, offset_squared_x4, denominator)?;
+        let roots = square_roots(offset_squared_x4);
+        let upper = round_plus_root(scaled_sum, roots, denominator)?;
+        let lower = -round_plus_root(-scaled_sum, roots, denominator)?;
         Some(Bands {
             upper: to_price(upper)?,
             middle: to_price(div_round(self.sum, n as i128))?,
@@ -172,24 +173,39 @@ fn square(units: i64) -> u128 {
     magnitude * magnitude
 }
 
-/// `(a + √(r/4)) / den` rounded to the nearest integer, ties away from
-/// zero, exactly; `r` is four times the radicand and `den > 0`.
-///
-/// With `x = a + √(r/4)`, `floor(2x) = 2a + isqrt(r)`, and rounding `x / den`
-/// only needs `floor(2x)` (or `ceil(2x)` when `x < 0`).
-fn round_plus_root(a: i128, r: u128, den: i128) -> Option<i128> {
-    let root_floor = r.isqrt();
-    let root_ceil = root_floor + u128::from(root_floor * root_floor != r);
+/// `⌊√r⌋` and `⌈√r⌉`, exactly, with a 64-bit path for small radicands.
+fn square_roots(r: u128) -> (i128, i128) {
+    let floor = match u64::try_from(r) {
+        Ok(small) => u128::from(small.isqrt()),
+        Err(_) => r.isqrt(),
+    };
+    let ceil = floor + u128::from(floor * floor != r);
     // Both roots are below 2^64.
-    let (root_floor, root_ceil) = (root_floor as i128, root_ceil as i128);
+    (floor as i128, ceil as i128)
+}
+
+/// `(a + √(r/4)) / den` rounded to the nearest integer, ties away from
+/// zero, exactly, given `(⌊√r⌋, ⌈√r⌉)`; `den > 0`.
+///
+/// With `x = a + √(r/4)`, `floor(2x) = 2a + ⌊√r⌋`, and rounding `x / den`
+/// only needs `floor(2x)` (or `ceil(2x)` when `x < 0`).
+fn round_plus_root(a: i128, (root_floor, root_ceil): (i128, i128), den: i128) -> Option<i128> {
     let twice_a = a.checked_mul(2)?;
     let twice_den = den.checked_mul(2)?;
     if twice_a + root_floor >= 0 {
         // x ≥ 0: floor((2x + den) / 2den), and floor(2x) suffices.
-        Some((twice_a + root_floor + den) / twice_den)
+        Some(div_nonnegative(twice_a + root_floor + den, twice_den))
     } else {
         // x < 0: -floor((-2x + den) / 2den), with floor(-2x) = -2a - ceil(2√).
-        Some(-((-twice_a - root_ceil + den) / twice_den))
+        Some(-div_nonnegative(-twice_a - root_ceil + den, twice_den))
+    }
+}
+
+/// `num / den` for `num >= 0`, `den > 0`, on 64 bits when both fit.
+fn div_nonnegative(num: i128, den: i128) -> i128 {
+    match (u64::try_from(num), u64::try_from(den)) {
+        (Ok(num), Ok(den)) => i128::from(num / den),
+        _ => num / den,
     }
 }
 

@@ -22,7 +22,7 @@
 //!
 //! Arithmetic is integer throughout. Sums are exact in 128 bits. Recursive
 //! states (EMA, MACD) live on a grid 2^32 times finer than a price unit; the
-//! Wilder averages of RSI keep 100 significant bits whatever their size.
+//! Wilder averages of RSI keep 60 significant bits whatever their size.
 //! Outputs are rounded once, to the nearest price unit (1/10,000), ties away
 //! from zero, so negating a series negates every output.
 //!

@@ -64,10 +64,12 @@ impl fmt::Display for RsiValue {
     }
 }
 
-/// Significant bits the Wilder averages keep after each update.
-const AVERAGE_BITS: u32 = 100;
-/// The largest a scaled change may be: leaves room for `2 *` and sums.
-const CHANGE_BITS: u32 = 120;
+/// Significant bits the Wilder averages keep after each update: enough
+/// for a relative error near 1e-18, few enough for 64-bit arithmetic.
+const AVERAGE_BITS: u32 = 60;
+/// The most bits a scaled change may have, so every Wilder step stays in
+/// an `i64`.
+const CHANGE_BITS: i64 = 61;
 
 /// Relative strength index over `n` price changes, as TA-Lib computes it.
 ///
@@ -78,11 +80,11 @@ const CHANGE_BITS: u32 = 120;
 /// - **Flat series**: when both averages are exactly zero the RSI is **0**,
 ///   TA-Lib's rule (not 50, not `None`). TA-Lib also treats a sum of averages
 ///   below its float epsilon as zero; tickring does not, because its
-///   averages are exact to 100 significant bits rather than noisy.
+///   averages keep 60 significant bits (relative error near 1e-18).
 /// - **Warm-up**: `n` updates return `None` (`n` changes need `n + 1`
 ///   prices; TA-Lib `RSI`).
 /// - **Precision**: the RSI is a ratio, so both averages share one binary
-///   scale that is renormalised after every update to keep 100 significant
+///   scale that is renormalised after every update to keep 60 significant
 ///   bits. Tick-to-tick changes of a cent, and long flat stretches where the
 ///   averages decay towards zero, lose nothing visible.
 /// - **Rounding**: once, to 1/10,000 of a point, ties away from zero
@@ -106,12 +108,13 @@ pub struct Rsi {
     /// The previous price, once one was seen.
     previous: Option<Price>,
     /// Warm-up: the exact sum of gains in units. After: the average gain
-    /// times `2^shift`.
+    /// times `2^shift`, below 2^61.
     gain: u128,
     /// As `gain`, for losses.
     loss: u128,
-    /// The shared binary scale of `gain` and `loss` after warm-up.
-    shift: u32,
+    /// The shared binary scale of `gain` and `loss` after warm-up
+    /// (negative for averages above 2^60 units).
+    shift: i64,
 }
 
 impl Rsi {
@@ -177,18 +180,18 @@ impl Rsi {
 
     /// Turns the warm-up sums (below 2^88) into averages: `sum * 2^s / n`.
     fn seed(&mut self) {
-        let top = self.gain.max(self.loss);
-        let shift = CHANGE_BITS.saturating_sub(bits(top));
+        // The sums are below 2^88: scale them to 120 bits, divide once.
+        let shift = 120 - bits(self.gain.max(self.loss)).min(120);
         let period = u128::from(self.period);
         self.gain = div_round_unsigned(self.gain << shift, period);
         self.loss = div_round_unsigned(self.loss << shift, period);
-        self.shift = shift;
+        self.shift = i64::from(shift);
         self.normalise();
     }
 
     /// One Wilder step of both averages with this change's gain and loss.
     fn smooth(&mut self, gain: u128, loss: u128) {
-        let incoming = bits(gain.max(loss));
+        let incoming = i64::from(bits(gain.max(loss)));
         if incoming > 0 && incoming + self.shift > CHANGE_BITS {
             // Make room: the old averages lose bits far below the new change.
             let drop = incoming + self.shift - CHANGE_BITS;
@@ -196,8 +199,14 @@ impl Rsi {
             self.loss = shr_round(self.loss, drop);
             self.shift -= drop;
         }
-        // A flat tick scales nothing: its shift may be past 128 bits.
-        let scale = |change: u128| if change == 0 { 0 } else { change << self.shift };
+        // A change now fits in CHANGE_BITS once scaled; a flat tick scales
+        // nothing (its shift may be past 128 bits).
+        let shift = self.shift;
+        let scale = |change: u128| match change {
+            0 => 0,
+            _ if shift >= 0 => change << shift,
+            _ => shr_round(change, -shift),
+        };
         let period = i128::from(self.period);
         self.gain = wilder(self.gain, scale(gain), period);
         self.loss = wilder(self.loss, scale(loss), period);
@@ -210,15 +219,15 @@ impl Rsi {
         if top == 0 {
             self.shift = 0;
         } else if top > AVERAGE_BITS {
-            let drop = top - AVERAGE_BITS;
+            let drop = i64::from(top - AVERAGE_BITS);
             self.gain = shr_round(self.gain, drop);
             self.loss = shr_round(self.loss, drop);
-            self.shift -= drop.min(self.shift);
+            self.shift -= drop;
         } else {
             let rise = AVERAGE_BITS - top;
             self.gain <<= rise;
             self.loss <<= rise;
-            self.shift += rise;
+            self.shift += i64::from(rise);
         }
     }
 
@@ -227,7 +236,7 @@ impl Rsi {
         if total == 0 {
             return RsiValue::ZERO;
         }
-        // gain < 2^101 after normalise(), so the product stays below 2^121.
+        // gain < 2^60 after normalise(), so the product stays below 2^80.
         let steps = div_round_unsigned(self.gain * u128::from(RsiValue::HUNDRED.0), total);
         // steps <= 1,000,000 because gain <= total.
         RsiValue(steps as u32)
@@ -252,10 +261,10 @@ const fn bits(value: u128) -> u32 {
     u128::BITS - value.leading_zeros()
 }
 
-/// `value / 2^drop`, rounded half up.
-fn shr_round(value: u128, drop: u32) -> u128 {
+/// `value / 2^drop` for `drop >= 0`, rounded half up.
+fn shr_round(value: u128, drop: i64) -> u128 {
     match drop {
-        0 => value,
+        ..=0 => value,
         // value < 2^127, so it rounds to 0.
         128.. => 0,
         _ => (value >> drop) + ((value >> (drop - 1)) & 1),
@@ -271,7 +280,8 @@ fn div_round_unsigned(num: u128, den: u128) -> u128 {
 
 /// `avg + (x - avg) / n`, rounded once; equal to `(avg * (n-1) + x) / n`.
 fn wilder(average: u128, incoming: u128, period: i128) -> u128 {
-    // Both are below 2^121, so they convert and subtract without overflow.
+    // Both are below 2^61, so they convert and subtract without overflow,
+    // and div_round takes its 64-bit path.
     let average = average as i128;
     let step = super::fixed::div_round(incoming as i128 - average, period);
     // The result lies between average and incoming, so it is not negative.
