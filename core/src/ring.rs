@@ -80,6 +80,8 @@
 //! assert_eq!(RING.len(), 3);
 //! ```
 
+mod batch;
+
 use core::fmt;
 use core::mem::MaybeUninit;
 
