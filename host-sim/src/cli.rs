@@ -12,11 +12,12 @@ use std::hash::RandomState;
 use std::path::{Path, PathBuf};
 
 use clap::error::ErrorKind;
-use clap::{CommandFactory, Parser, ValueEnum};
+use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 use tickring::Symbol;
 
 use crate::distribution::{DistributionKind, MAX_CAPACITY, MIN_CAPACITY, OnFull};
 use crate::exchange::{Rate, Speed};
+use crate::race::RaceConfig;
 use crate::replay::{Format, symbol_from_file_name};
 
 /// The highest `--rate`, per exchange.
@@ -31,7 +32,11 @@ const MAX_SPEED_THOUSANDTHS: u64 = 1_000_000_000;
 /// with a live report.
 #[derive(Debug, Parser)]
 #[command(name = "tickring-sim", version, max_term_width = 100)]
+#[command(args_conflicts_with_subcommands = true)]
 struct Args {
+    #[command(subcommand)]
+    command: Option<Command>,
+
     /// Slots per ring: a power of two from 2 to 1048576.
     #[arg(long, value_name = "SLOTS", default_value = "16384", value_parser = parse_capacity,
           allow_negative_numbers = true)]
@@ -84,6 +89,75 @@ struct Args {
     skip_bad: bool,
 }
 
+/// What to run instead of the pipeline.
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Race tickring's ring against other queues, flat out, and print each
+    /// backend's median ticks/s and its ratio to crossbeam's ArrayQueue.
+    Race(RaceArgs),
+}
+
+/// Flags of `tickring-sim race`.
+#[derive(Debug, clap::Args)]
+struct RaceArgs {
+    /// A shorter race that finishes in under 30 s (3 rounds of 1,500,000 ticks).
+    #[arg(long)]
+    quick: bool,
+
+    /// Rounds over every backend and scenario (1 to 1000) [default: 7, or 3 with --quick].
+    #[arg(long, value_parser = clap::value_parser!(u16).range(1..=1000))]
+    rounds: Option<u16>,
+
+    /// Ticks each run moves (1000 to 1000000000) [default: 10000000, or 1500000 with --quick].
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1_000..=1_000_000_000))]
+    ticks: Option<u64>,
+
+    /// Print one JSON object per backend and scenario instead of a table.
+    #[arg(long)]
+    json: bool,
+}
+
+/// What the command line asks for.
+#[derive(Clone, Debug)]
+pub(crate) enum Invocation {
+    /// Run the pipeline.
+    Run(Config),
+    /// Race the queue backends.
+    Race { config: RaceConfig, json: bool },
+}
+
+impl Invocation {
+    /// Parses and validates `args` (program name first). On `Err`, the clap
+    /// error carries the message and the exit code (2, or 0 for `--help`).
+    pub(crate) fn from_args<I, T>(args: I) -> Result<Self, clap::Error>
+    where
+        I: IntoIterator<Item = T>,
+        T: Into<OsString> + Clone,
+    {
+        let args = Args::try_parse_from(args)?;
+        match args.command {
+            Some(Command::Race(race)) => {
+                let mut config = if race.quick {
+                    RaceConfig::QUICK
+                } else {
+                    RaceConfig::FULL
+                };
+                if let Some(rounds) = race.rounds {
+                    config.rounds = usize::from(rounds);
+                }
+                if let Some(ticks) = race.ticks {
+                    config.ticks_per_run = ticks;
+                }
+                Ok(Self::Race {
+                    config,
+                    json: race.json,
+                })
+            }
+            None => Config::from_parsed(args).map(Self::Run),
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug, ValueEnum)]
 enum DistributionArg {
     Fanout,
@@ -134,12 +208,17 @@ pub(crate) struct Config {
 impl Config {
     /// Parses and validates `args` (program name first). On `Err`, the clap
     /// error carries the message and the exit code (2, or 0 for `--help`).
+    #[cfg(test)]
     pub(crate) fn from_args<I, T>(args: I) -> Result<Self, clap::Error>
     where
         I: IntoIterator<Item = T>,
         T: Into<OsString> + Clone,
     {
-        let args = Args::try_parse_from(args)?;
+        Self::from_parsed(Args::try_parse_from(args)?)
+    }
+
+    /// Validates the pipeline's flags.
+    fn from_parsed(args: Args) -> Result<Self, clap::Error> {
         let source = if args.replay.is_empty() {
             Source::Synthetic {
                 rate: args.rate,

@@ -33,6 +33,7 @@ mod consumer;
 mod distribution;
 mod exchange;
 mod pipeline;
+pub mod race;
 mod replay;
 mod report;
 mod stages;
@@ -49,8 +50,9 @@ pub fn main() -> ExitCode {
 
 /// Runs the simulator with `args` (program name first).
 fn run(args: impl IntoIterator<Item = std::ffi::OsString>) -> ExitCode {
-    let config = match cli::Config::from_args(args) {
-        Ok(config) => config,
+    let config = match cli::Invocation::from_args(args) {
+        Ok(cli::Invocation::Run(config)) => config,
+        Ok(cli::Invocation::Race { config, json }) => return run_race(config, json),
         Err(error) => {
             // Printing to a closed terminal is not worth another error.
             let _ = error.print();
@@ -69,6 +71,25 @@ fn run(args: impl IntoIterator<Item = std::ffi::OsString>) -> ExitCode {
         }
         Err(error) => {
             eprintln!("tickring-sim: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Runs `tickring-sim race` and prints its table or JSON lines.
+fn run_race(config: race::RaceConfig, json: bool) -> ExitCode {
+    let results = race::race(config);
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    let written = if json {
+        race::write_json(&mut out, &results)
+    } else {
+        race::write_table(&mut out, config, &results)
+    };
+    match written {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("tickring-sim race: cannot write the results: {error}");
             ExitCode::FAILURE
         }
     }

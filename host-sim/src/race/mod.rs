@@ -1,0 +1,410 @@
+//! `tickring-sim race`: the pipeline's queue, flat out, against the queues
+//! users would otherwise pick.
+//!
+//! Every backend runs every scenario once per round, and the rounds are
+//! interleaved (A B C … A B C …), so a burst of load from elsewhere on the
+//! machine hits all backends alike. Each run moves a fixed number of ticks
+//! from its producers to its consumers as fast as it can, yielding the
+//! thread when the queue is full or empty, and checks that every tick arrived
+//! exactly once. A backend's figure is its median over the rounds; its ratio
+//! is that median over crossbeam's median in the same scenario.
+
+mod backend;
+
+use core::sync::atomic::{AtomicUsize, Ordering};
+use core::time::Duration;
+use std::collections::VecDeque;
+use std::io::{self, Write};
+use std::sync::{Barrier, Mutex};
+use std::thread;
+use std::time::Instant;
+
+use crossbeam_queue::ArrayQueue;
+use serde::Serialize;
+use tickring::{Price, Ring, Symbol, Tick};
+
+use self::backend::{
+    BATCH, CAPACITY, CrossbeamQueue, HeaplessQueue, MutexDequeQueue, SyncChannelQueue, TickQueue,
+    TickringBatchQueue, TickringQueue,
+};
+
+/// How big and how long a race is.
+#[derive(Clone, Copy, Debug)]
+pub struct RaceConfig {
+    /// Rounds over every backend and scenario.
+    pub rounds: usize,
+    /// Ticks each run moves, split evenly among its producers.
+    pub ticks_per_run: u64,
+}
+
+impl RaceConfig {
+    /// A race that finishes in well under 30 s on two cores.
+    pub const QUICK: Self = Self {
+        rounds: 3,
+        ticks_per_run: 1_500_000,
+    };
+    /// The default: more rounds and longer runs, for steadier medians.
+    pub const FULL: Self = Self {
+        rounds: 7,
+        ticks_per_run: 10_000_000,
+    };
+}
+
+/// A shape of pipeline: how many producers and consumers share one queue.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scenario {
+    /// One producer, one consumer.
+    OneToOne,
+    /// Three producers (the demo's exchanges), two consumers.
+    ThreeToTwo,
+}
+
+impl Scenario {
+    /// Every scenario, in report order.
+    pub const ALL: [Self; 2] = [Self::OneToOne, Self::ThreeToTwo];
+
+    /// The name the report uses.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Self::OneToOne => "1p1c",
+            Self::ThreeToTwo => "3p2c",
+        }
+    }
+
+    const fn producers(self) -> usize {
+        match self {
+            Self::OneToOne => 1,
+            Self::ThreeToTwo => 3,
+        }
+    }
+
+    const fn consumers(self) -> usize {
+        match self {
+            Self::OneToOne => 1,
+            Self::ThreeToTwo => 2,
+        }
+    }
+}
+
+/// A queue implementation in the race.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    /// `tickring::Ring`, one tick per operation.
+    Tickring,
+    /// `tickring::Ring` with batches of 64.
+    TickringBatch,
+    /// `crossbeam_queue::ArrayQueue`: the baseline.
+    Crossbeam,
+    /// `heapless::mpmc::Queue`.
+    Heapless,
+    /// `Mutex<VecDeque>`, the original demo's design.
+    MutexDeque,
+    /// `std::sync::mpsc::sync_channel`.
+    SyncChannel,
+}
+
+impl Backend {
+    /// Every backend, in report order.
+    pub const ALL: [Self; 6] = [
+        Self::Tickring,
+        Self::TickringBatch,
+        Self::Crossbeam,
+        Self::Heapless,
+        Self::MutexDeque,
+        Self::SyncChannel,
+    ];
+
+    /// The name the report uses.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Self::Tickring => "tickring",
+            Self::TickringBatch => "tickring-batch",
+            Self::Crossbeam => "crossbeam",
+            Self::Heapless => "heapless",
+            Self::MutexDeque => "mutex-deque",
+            Self::SyncChannel => "sync-channel",
+        }
+    }
+
+    /// Runs `scenario` once on a new queue of this backend; returns the
+    /// ticks per second it reached.
+    pub fn run(self, scenario: Scenario, ticks: u64) -> f64 {
+        match self {
+            Self::Tickring => run_once(&*Box::new(TickringQueue(Ring::new())), scenario, ticks, 1),
+            Self::TickringBatch => run_once(
+                &*Box::new(TickringBatchQueue(Ring::new())),
+                scenario,
+                ticks,
+                BATCH,
+            ),
+            Self::Crossbeam => run_once(
+                &CrossbeamQueue(ArrayQueue::new(CAPACITY)),
+                scenario,
+                ticks,
+                1,
+            ),
+            Self::Heapless => {
+                // heapless deprecates `new` to warn that a preempted operation
+                // can hold up the others (heapless issue 583); the race, which
+                // retries on failure, is the use its docs accept.
+                #[expect(deprecated)]
+                let queue = Box::new(HeaplessQueue(heapless::mpmc::Queue::new()));
+                run_once(&*queue, scenario, ticks, 1)
+            }
+            Self::MutexDeque => {
+                let deque = VecDeque::with_capacity(CAPACITY);
+                run_once(&MutexDequeQueue(Mutex::new(deque)), scenario, ticks, 1)
+            }
+            Self::SyncChannel => run_once(&SyncChannelQueue::new(), scenario, ticks, 1),
+        }
+    }
+}
+
+/// One backend's result in one scenario.
+#[derive(Clone, Debug, Serialize)]
+pub struct RaceResult {
+    /// The scenario's name.
+    pub scenario: &'static str,
+    /// The backend's name.
+    pub backend: &'static str,
+    /// The median over the rounds.
+    pub median_ticks_per_s: f64,
+    /// `median_ticks_per_s` over crossbeam's in the same scenario.
+    pub ratio_vs_crossbeam: f64,
+    /// Every round's figure, in order.
+    pub rounds_ticks_per_s: Vec<f64>,
+}
+
+/// Runs the race and returns one result per scenario and backend.
+pub fn race(config: RaceConfig) -> Vec<RaceResult> {
+    let mut samples: Vec<(Scenario, Backend, Vec<f64>)> = Scenario::ALL
+        .iter()
+        .flat_map(|&scenario| {
+            Backend::ALL
+                .iter()
+                .map(move |&backend| (scenario, backend, vec![]))
+        })
+        .collect();
+
+    for _ in 0..config.rounds {
+        for (scenario, backend, figures) in &mut samples {
+            figures.push(backend.run(*scenario, config.ticks_per_run));
+        }
+    }
+
+    let medians: Vec<f64> = samples
+        .iter()
+        .map(|(_, _, figures)| median(figures))
+        .collect();
+    samples
+        .iter()
+        .zip(&medians)
+        .map(|((scenario, backend, figures), &median)| {
+            let baseline = samples
+                .iter()
+                .zip(&medians)
+                .find(|((s, b, _), _)| s == scenario && *b == Backend::Crossbeam)
+                .map_or(f64::NAN, |(_, &m)| m);
+            RaceResult {
+                scenario: scenario.name(),
+                backend: backend.name(),
+                median_ticks_per_s: median,
+                ratio_vs_crossbeam: median / baseline,
+                rounds_ticks_per_s: figures.clone(),
+            }
+        })
+        .collect()
+}
+
+/// Writes the results as a table for a terminal.
+pub fn write_table(
+    out: &mut impl Write,
+    config: RaceConfig,
+    results: &[RaceResult],
+) -> io::Result<()> {
+    writeln!(
+        out,
+        "race: {} rounds, {} ticks per run, {CAPACITY} slots, batches of {BATCH}, {} cores",
+        config.rounds,
+        config.ticks_per_run,
+        thread::available_parallelism().map_or(0, usize::from),
+    )?;
+    writeln!(
+        out,
+        "{:<9} {:<15} {:>16} {:>13}",
+        "scenario", "backend", "median", "vs crossbeam"
+    )?;
+    for result in results {
+        writeln!(
+            out,
+            "{:<9} {:<15} {:>10.2} M/s {:>12.2}x",
+            result.scenario,
+            result.backend,
+            result.median_ticks_per_s / 1e6,
+            result.ratio_vs_crossbeam,
+        )?;
+    }
+    Ok(())
+}
+
+/// Writes one JSON object per result and line.
+pub fn write_json(out: &mut impl Write, results: &[RaceResult]) -> io::Result<()> {
+    for result in results {
+        serde_json::to_writer(&mut *out, result)?;
+        writeln!(out)?;
+    }
+    Ok(())
+}
+
+/// The middle figure (the mean of the two middle ones for an even count).
+fn median(figures: &[f64]) -> f64 {
+    let mut sorted = figures.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    match sorted.len() {
+        0 => f64::NAN,
+        len if len % 2 == 1 => sorted[len / 2],
+        len => (sorted[len / 2 - 1] + sorted[len / 2]) / 2.0,
+    }
+}
+
+/// Moves `ticks` ticks through `queue` with the scenario's threads, `batch`
+/// at a time; returns ticks per second from the moment all threads are ready
+/// to the moment the last consumer is done.
+///
+/// # Panics
+///
+/// If a tick is lost or delivered twice: a race between broken queues
+/// proves nothing.
+fn run_once<Q: TickQueue>(queue: &Q, scenario: Scenario, ticks: u64, batch: usize) -> f64 {
+    let producers = scenario.producers();
+    let per_producer = ticks / producers as u64;
+    let producing = AtomicUsize::new(producers);
+    let start = Barrier::new(producers + scenario.consumers() + 1);
+
+    let (elapsed, checksums) = thread::scope(|scope| {
+        for producer in 0..producers {
+            let (producing, start) = (&producing, &start);
+            scope.spawn(move || {
+                start.wait();
+                produce(queue, producer, per_producer, batch);
+                producing.fetch_sub(1, Ordering::Release);
+            });
+        }
+        let consumers: Vec<_> = (0..scenario.consumers())
+            .map(|_| {
+                scope.spawn(|| {
+                    start.wait();
+                    consume(queue, &producing, batch)
+                })
+            })
+            .collect();
+
+        start.wait();
+        let began = Instant::now();
+        let checksums: Vec<Checksum> = consumers
+            .into_iter()
+            .map(|consumer| consumer.join().expect("consumer"))
+            .collect();
+        (began.elapsed(), checksums)
+    });
+
+    let total = checksums
+        .iter()
+        .fold(Checksum::default(), |sum, part| sum.add(*part));
+    let expected = Checksum::of_sequences(producers as u64, per_producer);
+    assert_eq!(
+        total,
+        expected,
+        "{}: ticks were lost or duplicated",
+        scenario.name()
+    );
+    (per_producer * producers as u64) as f64 / elapsed.max(Duration::from_nanos(1)).as_secs_f64()
+}
+
+/// Pushes `count` ticks numbered from 0, `batch` at a time.
+fn produce<Q: TickQueue>(queue: &Q, producer: usize, count: u64, batch: usize) {
+    let symbol = Symbol::new("RACE").expect("a valid symbol");
+    let tick = |sequence: u64| Tick {
+        symbol,
+        price: Price::from_units(sequence as i64),
+        volume: producer as u32,
+        created_ns: sequence,
+    };
+
+    if batch == 1 {
+        for sequence in 0..count {
+            let mut item = tick(sequence);
+            while let Err(back) = queue.push(item) {
+                item = back;
+                thread::yield_now();
+            }
+        }
+        return;
+    }
+
+    let mut buffer = vec![tick(0); batch];
+    let mut next = 0;
+    while next < count {
+        let len = (count - next).min(batch as u64) as usize;
+        for (offset, slot) in buffer[..len].iter_mut().enumerate() {
+            *slot = tick(next + offset as u64);
+        }
+        let mut sent = 0;
+        while sent < len {
+            match queue.push_batch(&buffer[sent..len]) {
+                0 => thread::yield_now(),
+                pushed => sent += pushed,
+            }
+        }
+        next += len as u64;
+    }
+}
+
+/// Pops until the producers are done and the queue is empty.
+fn consume<Q: TickQueue>(queue: &Q, producing: &AtomicUsize, batch: usize) -> Checksum {
+    let mut checksum = Checksum::default();
+    let mut record = |tick: Tick| checksum = checksum.add(Checksum::of_tick(&tick));
+    loop {
+        // Read before popping: once all producers are done, an empty pop
+        // means an empty queue, not a push still in flight.
+        let done = producing.load(Ordering::Acquire) == 0;
+        if queue.pop_batch(batch, &mut record) == 0 {
+            if done {
+                return checksum;
+            }
+            thread::yield_now();
+        }
+    }
+}
+
+/// A count and sum of sequence numbers: cheap enough for the hot loop, and
+/// any loss or duplicate changes it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+struct Checksum {
+    ticks: u64,
+    sequence_sum: u64,
+}
+
+impl Checksum {
+    fn of_tick(tick: &Tick) -> Self {
+        Self {
+            ticks: 1,
+            sequence_sum: tick.created_ns,
+        }
+    }
+
+    fn of_sequences(producers: u64, per_producer: u64) -> Self {
+        let sum = per_producer * per_producer.saturating_sub(1) / 2;
+        Self {
+            ticks: producers * per_producer,
+            sequence_sum: producers * sum,
+        }
+    }
+
+    fn add(self, other: Self) -> Self {
+        Self {
+            ticks: self.ticks + other.ticks,
+            sequence_sum: self.sequence_sum.wrapping_add(other.sequence_sum),
+        }
+    }
+}
