@@ -5,9 +5,10 @@
 //! tick is counted in [`DROPPED`] and the handler moves on. Once the feed is
 //! exhausted it raises [`FINISHED`] and later interrupts do nothing.
 //!
-//! The handler is the only writer of the counters; the main loop only reads
-//! them. Both sides run on one core, so a counter written by the handler is
-//! complete whenever the main loop sees it.
+//! The handler is the only writer of the counters, so plain loads and
+//! stores suffice (the Cortex-M0 has no atomic read-modify-write). The main
+//! loop reads them once it has seen [`FINISHED`], whose `Release` store and
+//! `Acquire` load order the counters' last stores before those reads.
 
 use core::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 
@@ -15,10 +16,10 @@ use cortex_m_rt::exception;
 use scenario::Feed;
 use tickring::{Ring, Tick};
 
-/// Ring capacity in ticks. The consumer drains each batch of
-/// [`scenario::TICKS_PER_INTERRUPT`] long before the next interrupt (the
-/// report's high-water line shows by how much), so 64 leaves room for the
-/// consumer to be 15 interrupts late before anything is dropped.
+/// Ring capacity in ticks: 16 batches of [`scenario::TICKS_PER_INTERRUPT`].
+/// The consumer drains each batch well before the next interrupt (the load
+/// lines of the output show by how much), so it could fall 15 whole periods
+/// behind before a tick is dropped.
 pub(crate) const RING_CAPACITY: usize = 64;
 
 /// The ticks between the SysTick handler and the main loop.

@@ -1,28 +1,44 @@
 //! [`Desk`]: the consumer's side of the run, everything computed from the
 //! ticks that arrive.
 
-use tickring::{Price, Tick};
+use tickring::{AlertRules, PriceMonitor, SmaDeviation, TechnicalAnalyzer, Tick};
 
-use crate::EXCHANGE;
+/// Symbols the desk has room for: the run trades 4.
+pub const SYMBOLS: usize = 4;
 
-/// What the consumer knows about one instrument.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Position {
-    /// Ticks seen.
-    pub ticks: u32,
-    /// The latest trade price, zero before the first tick.
-    pub last: Price,
-    /// Shares traded.
-    pub volume: u64,
-}
+/// The alert rule of the run: a price at least [`DEVIATION_BPS`] basis
+/// points away from the SMA of the symbol's previous [`DEVIATION_PERIOD`]
+/// prices.
+pub const RULES: AlertRules = AlertRules {
+    sma_deviation: match SmaDeviation::new(DEVIATION_PERIOD, DEVIATION_BPS) {
+        Ok(rule) => Some(rule),
+        Err(_) => panic!("the deviation period is within 1..=64"),
+    },
+    ..AlertRules::NONE
+};
 
-/// Consumes ticks one at a time, O(1) each, and keeps per-instrument state.
-#[derive(Clone, Debug, Default)]
+/// The SMA period of [`RULES`], in prices.
+pub const DEVIATION_PERIOD: usize = 20;
+
+/// The threshold of [`RULES`], in basis points.
+pub const DEVIATION_BPS: u32 = 15;
+
+/// The analyzer of the run. The report reads no price history, so it keeps
+/// the shortest, one price.
+pub type Analyzer = TechnicalAnalyzer<SYMBOLS, 1>;
+
+/// The monitor of the run, keeping only the most recent alert.
+pub type Monitor = PriceMonitor<SYMBOLS, 1>;
+
+/// Runs every tick through a [`Monitor`] and an [`Analyzer`], O(1) each.
+///
+/// 6,832 bytes on the boards; `new` is `const`, so the firmware keeps it in
+/// a `static` rather than on its stack.
+#[derive(Clone, Debug)]
 pub struct Desk {
-    /// One entry per instrument of [`EXCHANGE`], in its order.
-    positions: [Position; 4],
-    /// Ticks consumed, including any not of [`EXCHANGE`] (there are none in
-    /// this run; they would be counted and otherwise ignored).
+    monitor: Monitor,
+    analyzer: Analyzer,
+    /// Ticks consumed.
     consumed: u32,
 }
 
@@ -30,11 +46,8 @@ impl Desk {
     /// A desk that has seen no tick.
     pub const fn new() -> Self {
         Self {
-            positions: [Position {
-                ticks: 0,
-                last: Price::ZERO,
-                volume: 0,
-            }; 4],
+            monitor: PriceMonitor::new(RULES),
+            analyzer: TechnicalAnalyzer::new(),
             consumed: 0,
         }
     }
@@ -42,15 +55,8 @@ impl Desk {
     /// Takes one tick into account.
     pub fn consume(&mut self, tick: &Tick) {
         self.consumed += 1;
-        let index = EXCHANGE
-            .instruments
-            .iter()
-            .position(|instrument| instrument.symbol() == tick.symbol);
-        if let Some(position) = index.map(|index| &mut self.positions[index]) {
-            position.ticks += 1;
-            position.last = tick.price;
-            position.volume += u64::from(tick.volume);
-        }
+        self.monitor.update(tick);
+        self.analyzer.update(tick);
     }
 
     /// Ticks consumed so far.
@@ -58,8 +64,19 @@ impl Desk {
         self.consumed
     }
 
-    /// The state of each of [`EXCHANGE`]'s instruments, in its order.
-    pub const fn positions(&self) -> &[Position; 4] {
-        &self.positions
+    /// The alerts and last prices.
+    pub const fn monitor(&self) -> &Monitor {
+        &self.monitor
+    }
+
+    /// The indicators.
+    pub const fn analyzer(&self) -> &Analyzer {
+        &self.analyzer
+    }
+}
+
+impl Default for Desk {
+    fn default() -> Self {
+        Self::new()
     }
 }

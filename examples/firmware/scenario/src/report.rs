@@ -3,7 +3,8 @@
 
 use core::fmt;
 
-use crate::{Desk, EXCHANGE, Feed, SEED, TICKS};
+use crate::desk::{DEVIATION_BPS, DEVIATION_PERIOD};
+use crate::{Desk, EXCHANGE, Feed, INTERRUPTS, SEED, TICKS_PER_INTERRUPT};
 
 /// How many ticks went where.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -19,7 +20,7 @@ pub struct Counts {
 impl Counts {
     /// Whether every produced tick is accounted for:
     /// `produced == consumed + dropped`.
-    pub const fn balance(&self) -> bool {
+    pub const fn is_balanced(&self) -> bool {
         match self.consumed.checked_add(self.dropped) {
             Some(accounted) => accounted == self.produced,
             None => false,
@@ -32,33 +33,73 @@ pub const REPORT_START: &str = "== report ==";
 /// The line that closes a report.
 pub const REPORT_END: &str = "== end of report ==";
 
-/// Writes the report: the counts, then one line per instrument. The first
-/// and last lines are [`REPORT_START`] and [`REPORT_END`], so that the
-/// report can be cut out of the rest of the firmware's output.
+/// Writes the report: the counts, the alerts, then one line per instrument
+/// of [`EXCHANGE`] with its ticks, last price, SMA(20), RSI(14) and alerts
+/// (`-` for an indicator still warming up). The first and last lines are
+/// [`REPORT_START`] and [`REPORT_END`], so that the report can be cut out of
+/// the rest of the firmware's output.
 pub fn write_report(out: &mut impl fmt::Write, counts: &Counts, desk: &Desk) -> fmt::Result {
+    let monitor = desk.monitor();
+    let analyzer = desk.analyzer();
+
     writeln!(out, "{REPORT_START}")?;
-    writeln!(out, "seed {SEED:#018x}, {TICKS} ticks planned")?;
+    writeln!(
+        out,
+        "seed {SEED:#018x}: {INTERRUPTS} interrupts of {TICKS_PER_INTERRUPT} ticks"
+    )?;
     writeln!(
         out,
         "ticks: produced {}, consumed {}, dropped {}",
         counts.produced, counts.consumed, counts.dropped
     )?;
+    write!(
+        out,
+        "alerts: {} (price {DEVIATION_BPS} bps or more from its SMA({DEVIATION_PERIOD}))",
+        monitor.alerts()
+    )?;
+    match monitor.recent().last() {
+        Some(alert) => writeln!(
+            out,
+            "; last: {} at {} ms, {}",
+            alert.symbol,
+            alert.created_ns / 1_000_000,
+            alert.price
+        )?,
+        None => writeln!(out)?,
+    }
+
     writeln!(
         out,
-        "{:<8} {:>6} {:>10} {:>8}",
-        "symbol", "ticks", "last", "volume"
+        "{:<8} {:>6} {:>10} {:>10} {:>8} {:>6}",
+        "symbol", "ticks", "last", "sma20", "rsi14", "alerts"
     )?;
-    for (instrument, position) in EXCHANGE.instruments.iter().zip(desk.positions()) {
-        writeln!(
-            out,
-            "{:<8} {:>6} {:>10} {:>8}",
-            instrument.symbol(),
-            position.ticks,
-            position.last,
-            position.volume
-        )?;
+    for instrument in &EXCHANGE.instruments {
+        let symbol = instrument.symbol();
+        write!(out, "{symbol:<8}")?;
+        match analyzer.get(&symbol) {
+            Some(analysis) => {
+                write!(out, " {:>6} {:>10}", analysis.ticks(), analysis.last())?;
+                write_or_dash(out, 10, analysis.sma20())?;
+                write_or_dash(out, 8, analysis.rsi14())?;
+            }
+            None => write!(out, " {:>6} {:>10} {:>10} {:>8}", 0, "-", "-", "-")?,
+        }
+        let alerts = monitor.get(&symbol).map_or(0, |state| state.alerts());
+        writeln!(out, " {alerts:>6}")?;
     }
     writeln!(out, "{REPORT_END}")
+}
+
+/// Writes `value` right-aligned in `width` columns after a space, or `-`.
+fn write_or_dash(
+    out: &mut impl fmt::Write,
+    width: usize,
+    value: Option<impl fmt::Display>,
+) -> fmt::Result {
+    match value {
+        Some(value) => write!(out, " {value:>width$}"),
+        None => write!(out, " {:>width$}", "-"),
+    }
 }
 
 /// The report of the run as the host computes it: every batch of [`Feed`]
