@@ -1,17 +1,28 @@
-//! A bounded, lock-free queue shared by many producers and many consumers,
+//! A bounded, non-blocking queue shared by many producers and many consumers,
 //! in which each item goes to exactly one consumer.
 //!
 //! # Guarantees
 //!
 //! - **No heap.** The slots live inside the [`Ring`] value, so a ring can be a
 //!   `static` on a microcontroller; [`Ring::new`] is a `const fn`.
-//! - **Lock-free and non-blocking.** No operation waits for another thread or
-//!   interrupt handler to finish. An operation may retry its compare-and-swap
-//!   when another operation of the same kind completed first, so some thread
-//!   always makes progress, but a preempted operation never holds anyone up:
-//!   an interrupt handler that preempts a half-finished [`Ring::try_pop`] on a
-//!   single-core MCU returns at once instead of waiting for it. That is what
-//!   makes the ring usable from ISRs.
+//! - **Non-blocking.** No operation ever waits for another thread or
+//!   interrupt handler: each returns after a bounded number of its own steps,
+//!   except that it retries its compare-and-swap when a competing operation
+//!   of the same kind completed first (so the ring as a whole always makes
+//!   progress). An interrupt handler that preempts a half-finished
+//!   [`Ring::try_pop`] on a single-core MCU returns at once instead of waiting
+//!   for it. That is what makes the ring usable from ISRs.
+//! - **What a suspended operation holds back.** Between its claim and its
+//!   mark (a handful of instructions, see below) an operation owns one slot.
+//!   If its thread is suspended right there, that slot stays unavailable
+//!   until it resumes: consumers get `None` for the items queued behind a
+//!   suspended producer's slot (they are never handed out of order), and
+//!   producers cannot reuse a suspended consumer's slot, so the ring fills up
+//!   one slot early at that position. Other operations still return at once,
+//!   with `None` or `Err`. So the ring is lock-free in the strict sense only
+//!   while no operation is suspended mid-way; this is the price of strict
+//!   per-position order, which crossbeam's `ArrayQueue` (it waits) and
+//!   heapless's `mpmc::Queue` (it fails, as here) pay as well.
 //! - **Loss-free.** [`Ring::try_push`] hands the item back when it cannot
 //!   store it; nothing is dropped or overwritten. Items still in the ring when
 //!   it is dropped are dropped with it.
@@ -87,7 +98,7 @@ use core::mem::MaybeUninit;
 
 use crate::sync::{AtomicUsize, CacheAligned, Ordering, UnsafeCell};
 
-/// A bounded multi-producer, multi-consumer lock-free queue of `N` slots.
+/// A bounded multi-producer, multi-consumer, non-blocking queue of `N` slots.
 ///
 /// `N` must be a power of two, at least 2 and at most `usize::MAX / 4 + 1`;
 /// any other `N` fails to compile when the ring is created. See the
