@@ -12,10 +12,10 @@ use crossbeam_queue::ArrayQueue;
 use tickring::{Ring, Tick};
 
 /// Slots in every backend's queue.
-pub(crate) const CAPACITY: usize = 8192;
+pub const CAPACITY: usize = 8192;
 
 /// Ticks a `tickring-batch` producer or consumer moves per operation.
-pub(crate) const BATCH: usize = 64;
+pub const BATCH: usize = 64;
 
 /// A bounded queue of ticks shared by producer and consumer threads.
 pub(crate) trait TickQueue: Sync {

@@ -23,8 +23,9 @@ use crossbeam_queue::ArrayQueue;
 use serde::Serialize;
 use tickring::{Price, Ring, Symbol, Tick};
 
+pub use self::backend::{BATCH, CAPACITY};
 use self::backend::{
-    BATCH, CAPACITY, CrossbeamQueue, HeaplessQueue, MutexDequeQueue, SyncChannelQueue, TickQueue,
+    CrossbeamQueue, HeaplessQueue, MutexDequeQueue, SyncChannelQueue, TickQueue,
     TickringBatchQueue, TickringQueue,
 };
 
@@ -71,14 +72,16 @@ impl Scenario {
         }
     }
 
-    const fn producers(self) -> usize {
+    /// Producer threads.
+    pub const fn producers(self) -> usize {
         match self {
             Self::OneToOne => 1,
             Self::ThreeToTwo => 3,
         }
     }
 
-    const fn consumers(self) -> usize {
+    /// Consumer threads.
+    pub const fn consumers(self) -> usize {
         match self {
             Self::OneToOne => 1,
             Self::ThreeToTwo => 2,
@@ -129,6 +132,20 @@ impl Backend {
     /// Runs `scenario` once on a new queue of this backend; returns the
     /// ticks per second it reached.
     pub fn run(self, scenario: Scenario, ticks: u64) -> f64 {
+        let moved = ticks - ticks % scenario.producers() as u64;
+        moved as f64 / self.time(scenario, ticks).as_secs_f64()
+    }
+
+    /// Runs `scenario` once on a new queue of this backend and returns how
+    /// long the threads took to move the ticks: `ticks` rounded down to a
+    /// multiple of the scenario's producers, from the moment every thread is
+    /// ready to the moment the last consumer is done (the criterion
+    /// benchmarks time this).
+    ///
+    /// # Panics
+    ///
+    /// If a tick is lost or delivered twice.
+    pub fn time(self, scenario: Scenario, ticks: u64) -> Duration {
         match self {
             Self::Tickring => run_once(&*Box::new(TickringQueue(Ring::new())), scenario, ticks, 1),
             Self::TickringBatch => run_once(
@@ -268,14 +285,14 @@ fn median(figures: &[f64]) -> f64 {
 }
 
 /// Moves `ticks` ticks through `queue` with the scenario's threads, `batch`
-/// at a time; returns ticks per second from the moment all threads are ready
-/// to the moment the last consumer is done.
+/// at a time; returns the time from the moment all threads are ready to the
+/// moment the last consumer is done (at least 1 ns).
 ///
 /// # Panics
 ///
 /// If a tick is lost or delivered twice: a race between broken queues
 /// proves nothing.
-fn run_once<Q: TickQueue>(queue: &Q, scenario: Scenario, ticks: u64, batch: usize) -> f64 {
+fn run_once<Q: TickQueue>(queue: &Q, scenario: Scenario, ticks: u64, batch: usize) -> Duration {
     let producers = scenario.producers();
     let per_producer = ticks / producers as u64;
     let producing = AtomicUsize::new(producers);
@@ -318,7 +335,7 @@ fn run_once<Q: TickQueue>(queue: &Q, scenario: Scenario, ticks: u64, batch: usiz
         "{}: ticks were lost or duplicated",
         scenario.name()
     );
-    (per_producer * producers as u64) as f64 / elapsed.max(Duration::from_nanos(1)).as_secs_f64()
+    elapsed.max(Duration::from_nanos(1))
 }
 
 /// Pushes `count` ticks numbered from 0, `batch` at a time.
