@@ -34,6 +34,10 @@ const MAX_SLEEP: Duration = Duration::from_millis(20);
 const STOP_CHECK_EVERY: u64 = 1024;
 /// Ticks emitted between two wake-ups of the consumers when not sleeping.
 const WAKE_EVERY: u64 = 256;
+/// At `--rate max`, ticks made per read of the clock. Each carries the time
+/// read just before the first of them was made, so its latency is measured
+/// from no later than its creation. (Paced producers stamp every tick.)
+const STAMP_EVERY: u64 = 8;
 
 /// How fast a synthetic exchange produces.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -107,8 +111,8 @@ pub(crate) fn run_exchange(
     outlet: &Outlet<'_>,
 ) {
     let mut emitted: u64 = 0;
-    let mut emit = |outlet: &Outlet<'_>| {
-        outlet.publish(walk.next_tick(outlet.clock.now_ns()));
+    let mut emit = |outlet: &Outlet<'_>, created_ns: u64| {
+        outlet.publish(walk.next_tick(created_ns));
         emitted += 1;
         stats.produced.store(emitted, Ordering::Relaxed);
         emitted
@@ -116,9 +120,12 @@ pub(crate) fn run_exchange(
     match rate {
         Rate::Max => {
             while !outlet.stopping() {
-                for _ in 0..STOP_CHECK_EVERY {
-                    if emit(outlet) % WAKE_EVERY == 0 {
-                        outlet.wake_consumers();
+                for _ in 0..STOP_CHECK_EVERY / STAMP_EVERY {
+                    let created_ns = outlet.clock.now_ns();
+                    for _ in 0..STAMP_EVERY {
+                        if emit(outlet, created_ns) % WAKE_EVERY == 0 {
+                            outlet.wake_consumers();
+                        }
                     }
                 }
             }
@@ -132,7 +139,7 @@ pub(crate) fn run_exchange(
                 let due = pace.due_by(now - started_ns);
                 let batch_end = due.min(done + STOP_CHECK_EVERY);
                 while done < batch_end {
-                    done = emit(outlet);
+                    done = emit(outlet, outlet.clock.now_ns());
                 }
                 outlet.wake_consumers();
                 if done < due {
