@@ -38,7 +38,7 @@ struct Args {
     command: Option<Command>,
 
     /// Slots per ring: a power of two from 2 to 1048576.
-    #[arg(long, value_name = "SLOTS", default_value = "16384", value_parser = parse_capacity,
+    #[arg(long, value_name = "SLOTS", default_value = "4096", value_parser = parse_capacity,
           allow_negative_numbers = true)]
     capacity: usize,
 
@@ -464,7 +464,7 @@ mod tests {
         let config = Config::from_args(["tickring-sim", "--seed", "7"]).unwrap();
         assert_eq!(config.duration, Some(Duration::from_secs(10)));
         assert_eq!(config.report_every, Duration::from_secs(2));
-        assert_eq!(config.capacity, 16384);
+        assert_eq!(config.capacity, 4096);
         assert_eq!(config.distribution, DistributionKind::Fanout);
         assert_eq!(config.on_full, OnFull::Wait);
         assert!(matches!(
