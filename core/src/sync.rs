@@ -7,10 +7,10 @@
 //! `loom`, which explores every interleaving of a small model.
 
 #[cfg(not(loom))]
-pub(crate) use portable_atomic::{AtomicUsize, Ordering};
+pub(crate) use portable_atomic::{AtomicBool, AtomicUsize, Ordering};
 
 #[cfg(loom)]
-pub(crate) use loom::sync::atomic::{AtomicUsize, Ordering};
+pub(crate) use loom::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 /// An `UnsafeCell` with loom's access API, so the ring's code reads the same
 /// under loom (which checks every access) and in normal builds.
@@ -22,6 +22,12 @@ pub(crate) struct UnsafeCell<T>(core::cell::UnsafeCell<T>);
 impl<T> UnsafeCell<T> {
     pub(crate) const fn new(value: T) -> Self {
         Self(core::cell::UnsafeCell::new(value))
+    }
+
+    /// Runs `f` with a raw pointer to the contents, for reading. Several
+    /// threads may read at once; none may write meanwhile.
+    pub(crate) fn with<R>(&self, f: impl FnOnce(*const T) -> R) -> R {
+        f(self.0.get())
     }
 
     /// Runs `f` with a raw pointer to the contents, for writing.
