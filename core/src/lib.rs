@@ -2,6 +2,9 @@
 //!
 //! - [`Ring`]: a bounded, lock-free, multi-producer multi-consumer queue that
 //!   threads and interrupt handlers share, with no heap and no blocking.
+//! - [`Broadcast`]: the same for fan-out, where every subscriber receives
+//!   every item; [`LossyBroadcast`] overwrites for live feeds and tells a
+//!   lagging subscriber exactly how many items it missed.
 //! - [`Price`], [`Tick`] and [`Symbol`]: exact fixed-point market data.
 //! - [`indicator`]: SMA, EMA, RSI, MACD, Bollinger bands and VWAP in integer
 //!   arithmetic, O(1) per update, matching TA-Lib's conventions.
@@ -33,6 +36,7 @@
 
 #![no_std]
 
+pub mod broadcast;
 pub mod indicator;
 pub mod market;
 mod monitor;
@@ -43,6 +47,7 @@ mod sync;
 mod technical;
 mod tick;
 
+pub use broadcast::{Broadcast, LossyBroadcast};
 pub use monitor::{
     Alert, AlertKind, AlertRules, PriceBand, PriceMonitor, SmaDeviation, SymbolAlerts,
 };
