@@ -267,6 +267,9 @@ impl<T: Copy, const N: usize, const SUBSCRIBERS: usize> LossyBroadcast<T, N, SUB
                 // still writing it.
                 return Err(item);
             }
+            // AcqRel: Acquire to see every earlier copy finished (below), and
+            // Release so that whoever sees the claim also sees the tail we
+            // read, and does not take its own `position` for current.
             let claimed = (position & !Self::MASK) | WRITING;
             if slot
                 .stamp
