@@ -1,7 +1,7 @@
 //! [`Bollinger`] bands: SMA ± k population standard deviations.
 
-use super::fixed::{Window, div_round, to_price};
-use super::{Indicator, IndicatorError, check_period};
+use super::fixed::{Window, to_price};
+use super::{Divisor, Indicator, IndicatorError, check_period};
 use crate::Price;
 
 /// One Bollinger reading.
@@ -63,6 +63,10 @@ pub struct Bollinger<const CAP: usize> {
     sum: i128,
     /// Exact sum of the window's squared prices.
     squares: WideSum,
+    /// Divides by `n`, for the middle band.
+    period: Divisor,
+    /// Divides by `2 * 10⁴ * n`, for the outer bands.
+    band_denominator: Divisor,
     /// Updates whose bands were withheld because they did not fit.
     overflows: u64,
 }
@@ -72,9 +76,10 @@ impl<const CAP: usize> Bollinger<CAP> {
     /// deviations (a plain number with four decimals, not negative), else an
     /// error that says why.
     pub const fn new(period: usize, multiplier: Price) -> Result<Self, IndicatorError> {
-        if let Err(error) = check_period(period, CAP) {
-            return Err(error);
-        }
+        let period32 = match check_period(period, CAP) {
+            Ok(period) => period as u64,
+            Err(error) => return Err(error),
+        };
         if multiplier.is_negative() {
             return Err(IndicatorError::NegativeMultiplier);
         }
@@ -84,6 +89,9 @@ impl<const CAP: usize> Bollinger<CAP> {
             multiplier: multiplier.units() as u64,
             sum: 0,
             squares: WideSum::ZERO,
+            period: Divisor::of_period(period32),
+            // At most 2 * 10⁴ * 2^24, below 2^39.
+            band_denominator: Divisor::of_period(2 * Price::SCALE as u64 * period32),
             overflows: 0,
         })
     }
@@ -144,11 +152,12 @@ impl<const CAP: usize> Bollinger<CAP> {
         let scaled_sum = self.sum.checked_mul(i128::from(Price::SCALE))?;
         let denominator = i128::from(Price::SCALE) * n as i128;
         let roots = square_roots(offset_squared_x4);
-        let upper = round_plus_root(scaled_sum, roots, denominator)?;
-        let lower = -round_plus_root(-scaled_sum, roots, denominator)?;
+        let twice_den = self.band_denominator;
+        let upper = round_plus_root(scaled_sum, roots, denominator, twice_den)?;
+        let lower = -round_plus_root(-scaled_sum, roots, denominator, twice_den)?;
         Some(Bands {
             upper: to_price(upper)?,
-            middle: to_price(div_round(self.sum, n as i128))?,
+            middle: to_price(self.period.div_round(self.sum))?,
             lower: to_price(lower)?,
         })
     }
@@ -185,13 +194,18 @@ fn square_roots(r: u128) -> (i128, i128) {
 }
 
 /// `(a + √(r/4)) / den` rounded to the nearest integer, ties away from
-/// zero, exactly, given `(⌊√r⌋, ⌈√r⌉)`; `den > 0`.
+/// zero, exactly, given `(⌊√r⌋, ⌈√r⌉)`; `den > 0` and `twice_den` divides
+/// by `2 * den`.
 ///
 /// With `x = a + √(r/4)`, `floor(2x) = 2a + ⌊√r⌋`, and rounding `x / den`
 /// only needs `floor(2x)` (or `ceil(2x)` when `x < 0`).
-fn round_plus_root(a: i128, (root_floor, root_ceil): (i128, i128), den: i128) -> Option<i128> {
+fn round_plus_root(
+    a: i128,
+    (root_floor, root_ceil): (i128, i128),
+    den: i128,
+    twice_den: Divisor,
+) -> Option<i128> {
     let twice_a = a.checked_mul(2)?;
-    let twice_den = den.checked_mul(2)?;
     if twice_a + root_floor >= 0 {
         // x ≥ 0: floor((2x + den) / 2den), and floor(2x) suffices.
         Some(div_nonnegative(twice_a + root_floor + den, twice_den))
@@ -201,11 +215,11 @@ fn round_plus_root(a: i128, (root_floor, root_ceil): (i128, i128), den: i128) ->
     }
 }
 
-/// `num / den` for `num >= 0`, `den > 0`, on 64 bits when both fit.
-fn div_nonnegative(num: i128, den: i128) -> i128 {
-    match (u64::try_from(num), u64::try_from(den)) {
-        (Ok(num), Ok(den)) => i128::from(num / den),
-        _ => num / den,
+/// `⌊num / d⌋` for `num >= 0`, by multiplication when `num` fits 64 bits.
+fn div_nonnegative(num: i128, divisor: Divisor) -> i128 {
+    match u64::try_from(num) {
+        Ok(num) => i128::from(divisor.div_floor(num)),
+        Err(_) => num / i128::from(divisor.get()),
     }
 }
 

@@ -1,7 +1,7 @@
 //! [`Ema`]: exponential moving average, seeded as TA-Lib seeds it.
 
 use super::fixed::{MAX_PERIOD, ema_step, fine_to_units, mean_fine, to_fine, to_price};
-use super::{Indicator, IndicatorError, check_period};
+use super::{Divisor, Indicator, IndicatorError, check_period};
 use crate::Price;
 
 /// Exponential moving average with smoothing `k = 2 / (n + 1)`.
@@ -31,6 +31,8 @@ use crate::Price;
 pub struct Ema {
     /// `n`, in `1..=2^24`.
     period: u32,
+    /// Divides by `n + 1`, the smoothing's denominator.
+    smoothing: Divisor,
     /// Prices seen, up to `period`.
     seen: u32,
     /// Warm-up: the exact sum of the prices seen, in units.
@@ -45,6 +47,7 @@ impl Ema {
         match check_period(period, MAX_PERIOD) {
             Ok(period) => Ok(Self {
                 period,
+                smoothing: Divisor::of_period(period as u64 + 1),
                 seen: 0,
                 sum: 0,
                 value: 0,
@@ -62,7 +65,7 @@ impl Ema {
     #[inline]
     pub fn update(&mut self, price: Price) -> Option<Price> {
         if self.seen == self.period {
-            self.value = ema_step(self.value, to_fine(price), self.period);
+            self.value = ema_step(self.value, to_fine(price), self.smoothing);
         } else {
             self.sum += i128::from(price.units());
             self.seen += 1;

@@ -9,6 +9,7 @@
 //! an output; a recursive state (EMA, MACD) also rounds each step on its
 //! fine grid, 2^-32 of a price unit, far below anything an output shows.
 
+use super::Divisor;
 use crate::Price;
 
 /// Bits of the fine grid below one price unit: fine values are price units
@@ -83,9 +84,10 @@ pub(crate) fn mean_fine(sum: i128, count: u32) -> i128 {
 
 /// One step of an exponential moving average with `k = 2 / (period + 1)`:
 /// `value + k * (input - value)`, rounded once on the fine grid.
+/// `period_plus_one` is the reciprocal of `period + 1`.
 #[inline]
-pub(crate) fn ema_step(value: i128, input: i128, period: u32) -> i128 {
-    value + div_round(2 * (input - value), i128::from(period) + 1)
+pub(crate) fn ema_step(value: i128, input: i128, period_plus_one: Divisor) -> i128 {
+    value + period_plus_one.div_round(2 * (input - value))
 }
 
 /// The last `period` values pushed, `period <= CAP`, oldest evicted first.

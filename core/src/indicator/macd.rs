@@ -1,7 +1,7 @@
 //! [`Macd`]: moving average convergence/divergence, seeded as TA-Lib seeds it.
 
 use super::fixed::{MAX_PERIOD, div_round, ema_step, fine_to_units, mean_fine, to_fine, to_price};
-use super::{Indicator, IndicatorError, check_period};
+use super::{Divisor, Indicator, IndicatorError, check_period};
 use crate::Price;
 
 /// One MACD reading.
@@ -59,6 +59,9 @@ pub struct Macd {
     slow: u32,
     /// Signal EMA period, `1..=2^24`.
     signal: u32,
+    /// Divide by `fast + 1`, `slow + 1` and `signal + 1`: the EMAs'
+    /// smoothing denominators.
+    smoothing: [Divisor; 3],
     /// Prices seen, up to `slow`.
     seen: u32,
     /// Warm-up: exact sum of all prices seen, in units.
@@ -99,6 +102,11 @@ impl Macd {
             fast: fast32,
             slow: slow32,
             signal: signal32,
+            smoothing: [
+                Divisor::of_period(fast32 as u64 + 1),
+                Divisor::of_period(slow32 as u64 + 1),
+                Divisor::of_period(signal32 as u64 + 1),
+            ],
             seen: 0,
             slow_sum: 0,
             fast_sum: 0,
@@ -134,7 +142,7 @@ impl Macd {
             }
             self.signal_ema = div_round(self.line_sum, i128::from(self.signal));
         } else {
-            self.signal_ema = ema_step(self.signal_ema, line, self.signal);
+            self.signal_ema = ema_step(self.signal_ema, line, self.smoothing[2]);
         }
 
         let reading = self.reading(line);
@@ -165,8 +173,8 @@ impl Macd {
     fn update_line(&mut self, price: Price) -> Option<i128> {
         if self.seen == self.slow {
             let input = to_fine(price);
-            self.fast_ema = ema_step(self.fast_ema, input, self.fast);
-            self.slow_ema = ema_step(self.slow_ema, input, self.slow);
+            self.fast_ema = ema_step(self.fast_ema, input, self.smoothing[0]);
+            self.slow_ema = ema_step(self.slow_ema, input, self.smoothing[1]);
         } else {
             let units = i128::from(price.units());
             self.seen += 1;

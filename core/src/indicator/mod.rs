@@ -56,6 +56,7 @@
 use core::fmt;
 
 mod bollinger;
+mod divide;
 mod ema;
 mod fixed;
 mod macd;
@@ -64,6 +65,7 @@ mod sma;
 mod vwap;
 
 pub use bollinger::{Bands, Bollinger};
+pub use divide::Divisor;
 pub use ema::Ema;
 pub use macd::{Macd, MacdValue};
 pub use rsi::{Rsi, RsiValue};

@@ -3,7 +3,7 @@
 use core::fmt;
 
 use super::fixed::MAX_PERIOD;
-use super::{Indicator, IndicatorError, check_period};
+use super::{Divisor, Indicator, IndicatorError, check_period};
 use crate::Price;
 
 /// An RSI reading: 0 to 100 points in steps of 1/10,000 of a point.
@@ -103,6 +103,8 @@ const CHANGE_BITS: i64 = 61;
 pub struct Rsi {
     /// `n`, in `1..=2^24`.
     period: u32,
+    /// Divides by `n`, for the Wilder steps.
+    divisor: Divisor,
     /// Changes seen, up to `period`.
     changes: u32,
     /// The previous price, once one was seen.
@@ -123,6 +125,7 @@ impl Rsi {
         match check_period(period, MAX_PERIOD) {
             Ok(period) => Ok(Self {
                 period,
+                divisor: Divisor::of_period(period as u64),
                 changes: 0,
                 previous: None,
                 gain: 0,
@@ -207,9 +210,8 @@ impl Rsi {
             _ if shift >= 0 => change << shift,
             _ => shr_round(change, -shift),
         };
-        let period = i128::from(self.period);
-        self.gain = wilder(self.gain, scale(gain), period);
-        self.loss = wilder(self.loss, scale(loss), period);
+        self.gain = wilder(self.gain, scale(gain), self.divisor);
+        self.loss = wilder(self.loss, scale(loss), self.divisor);
         self.normalise();
     }
 
@@ -279,11 +281,11 @@ fn div_round_unsigned(num: u128, den: u128) -> u128 {
 }
 
 /// `avg + (x - avg) / n`, rounded once; equal to `(avg * (n-1) + x) / n`.
-fn wilder(average: u128, incoming: u128, period: i128) -> u128 {
+fn wilder(average: u128, incoming: u128, period: Divisor) -> u128 {
     // Both are below 2^61, so they convert and subtract without overflow,
-    // and div_round takes its 64-bit path.
+    // and the division takes its multiplication path.
     let average = average as i128;
-    let step = super::fixed::div_round(incoming as i128 - average, period);
+    let step = period.div_round(incoming as i128 - average);
     // The result lies between average and incoming, so it is not negative.
     (average + step) as u128
 }

@@ -1,7 +1,7 @@
 //! [`Sma`]: simple moving average.
 
-use super::fixed::{Window, div_round, to_price};
-use super::{Indicator, IndicatorError, check_period};
+use super::fixed::{Window, to_price};
+use super::{Divisor, Indicator, IndicatorError, check_period};
 use crate::Price;
 
 /// Simple moving average of the last `period` prices, `period <= CAP`.
@@ -30,15 +30,18 @@ pub struct Sma<const CAP: usize> {
     window: Window<i64, CAP>,
     /// The exact sum of the prices in `window`.
     sum: i128,
+    /// Divides by the period.
+    period: Divisor,
 }
 
 impl<const CAP: usize> Sma<CAP> {
     /// An SMA over `period` prices: `1..=CAP`, else an error that says why.
     pub const fn new(period: usize) -> Result<Self, IndicatorError> {
         match check_period(period, CAP) {
-            Ok(_) => Ok(Self {
+            Ok(period32) => Ok(Self {
                 window: Window::new(period, 0),
                 sum: 0,
+                period: Divisor::of_period(period32 as u64),
             }),
             Err(error) => Err(error),
         }
@@ -66,8 +69,7 @@ impl<const CAP: usize> Sma<CAP> {
         if !self.window.is_full() {
             return None;
         }
-        // period <= 2^24, so it converts losslessly.
-        to_price(div_round(self.sum, self.window.period() as i128))
+        to_price(self.period.div_round(self.sum))
     }
 
     /// Forgets every price.
