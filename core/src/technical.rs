@@ -3,8 +3,17 @@
 //! Per symbol it keeps SMA(5), SMA(20), EMA(12), EMA(26), RSI(14),
 //! MACD(12, 26, 9), Bollinger(20, 2) and the last `HISTORY` prices, all
 //! updated in O(1) per tick with no heap, following the conventions of
-//! [`indicator`](crate::indicator). State for `SYMBOLS` symbols is reserved
-//! up front (about 850 bytes plus `8 * HISTORY` per symbol); ticks of a
+//! [`indicator`](crate::indicator).
+//!
+//! A tick only advances the indicators' state (sums and recursions, see
+//! [`Indicator::advance`](crate::indicator::Indicator::advance)); each
+//! reading's last division, rounding and square root happen when a
+//! [`SymbolAnalysis`] getter asks for it. Most ticks are never read, so they
+//! never pay for it; a getter costs one indicator's `value()`, and returns
+//! exactly what that indicator's `update` would have.
+//!
+//! State for `SYMBOLS` symbols is reserved up front (about 1,100 bytes plus
+//! `8 * HISTORY` per symbol); ticks of a
 //! symbol that finds the table full are counted in
 //! [`overflow_ticks`](TechnicalAnalyzer::overflow_ticks) and otherwise
 //! ignored.
@@ -51,7 +60,7 @@ const RSI14: Rsi = build!(Rsi::new(14));
 const MACD: Macd = build!(Macd::new(12, 26, 9));
 const BOLLINGER: Bollinger<20> = build!(Bollinger::new(20, Price::from_units(2 * Price::SCALE)));
 
-/// One symbol's indicators and their latest readings.
+/// One symbol's indicators; each getter computes its reading on demand.
 #[derive(Clone, Debug)]
 pub struct SymbolAnalysis<const HISTORY: usize> {
     ticks: u64,
@@ -63,20 +72,7 @@ pub struct SymbolAnalysis<const HISTORY: usize> {
     rsi14: Rsi,
     macd: Macd,
     bollinger: Bollinger<20>,
-    /// The readings of the last update, `None` while warming up.
-    readings: Readings,
     history: HistoryBuf<Price, HISTORY>,
-}
-
-#[derive(Clone, Copy, Debug, Default)]
-struct Readings {
-    sma5: Option<Price>,
-    sma20: Option<Price>,
-    ema12: Option<Price>,
-    ema26: Option<Price>,
-    rsi14: Option<RsiValue>,
-    macd: Option<MacdValue>,
-    bollinger: Option<Bands>,
 }
 
 impl<const HISTORY: usize> SymbolAnalysis<HISTORY> {
@@ -93,33 +89,23 @@ impl<const HISTORY: usize> SymbolAnalysis<HISTORY> {
             rsi14: RSI14,
             macd: MACD,
             bollinger: BOLLINGER,
-            readings: Readings {
-                sma5: None,
-                sma20: None,
-                ema12: None,
-                ema26: None,
-                rsi14: None,
-                macd: None,
-                bollinger: None,
-            },
             history: HistoryBuf::new(),
         }
     }
 
-    /// Feeds one price to every indicator.
+    /// Feeds one price to every indicator (advancing their state only; the
+    /// getters compute the readings).
     #[inline]
     pub fn update(&mut self, price: Price) {
         self.ticks += 1;
         self.last = price;
-        self.readings = Readings {
-            sma5: self.sma5.update(price),
-            sma20: self.sma20.update(price),
-            ema12: self.ema12.update(price),
-            ema26: self.ema26.update(price),
-            rsi14: self.rsi14.update(price),
-            macd: self.macd.update(price),
-            bollinger: self.bollinger.update(price),
-        };
+        self.sma5.advance(price);
+        self.sma20.advance(price);
+        self.ema12.advance(price);
+        self.ema26.advance(price);
+        self.rsi14.advance(price);
+        self.macd.advance(price);
+        self.bollinger.advance(price);
         self.history.write(price);
     }
 
@@ -133,39 +119,41 @@ impl<const HISTORY: usize> SymbolAnalysis<HISTORY> {
         self.last
     }
 
-    /// SMA(5), from the 5th tick on.
-    pub const fn sma5(&self) -> Option<Price> {
-        self.readings.sma5
+    /// SMA(5), from the 5th tick on: one multiplication.
+    pub fn sma5(&self) -> Option<Price> {
+        self.sma5.value()
     }
 
-    /// SMA(20), from the 20th tick on.
-    pub const fn sma20(&self) -> Option<Price> {
-        self.readings.sma20
+    /// SMA(20), from the 20th tick on: one multiplication.
+    pub fn sma20(&self) -> Option<Price> {
+        self.sma20.value()
     }
 
-    /// EMA(12), from the 12th tick on.
-    pub const fn ema12(&self) -> Option<Price> {
-        self.readings.ema12
+    /// EMA(12), from the 12th tick on: a rounding shift.
+    pub fn ema12(&self) -> Option<Price> {
+        self.ema12.value()
     }
 
-    /// EMA(26), from the 26th tick on.
-    pub const fn ema26(&self) -> Option<Price> {
-        self.readings.ema26
+    /// EMA(26), from the 26th tick on: a rounding shift.
+    pub fn ema26(&self) -> Option<Price> {
+        self.ema26.value()
     }
 
-    /// RSI(14), from the 15th tick on.
-    pub const fn rsi14(&self) -> Option<RsiValue> {
-        self.readings.rsi14
+    /// RSI(14), from the 15th tick on: one 128-bit division.
+    pub fn rsi14(&self) -> Option<RsiValue> {
+        self.rsi14.value()
     }
 
-    /// MACD(12, 26, 9), from the 34th tick on (`None` if it overflowed).
-    pub const fn macd(&self) -> Option<MacdValue> {
-        self.readings.macd
+    /// MACD(12, 26, 9), from the 34th tick on (`None` if it does not fit):
+    /// three rounding shifts.
+    pub fn macd(&self) -> Option<MacdValue> {
+        self.macd.value()
     }
 
-    /// Bollinger(20, 2), from the 20th tick on (`None` if it overflowed).
-    pub const fn bollinger(&self) -> Option<Bands> {
-        self.readings.bollinger
+    /// Bollinger(20, 2), from the 20th tick on (`None` if it does not
+    /// fit): an integer square root and three multiplications.
+    pub fn bollinger(&self) -> Option<Bands> {
+        self.bollinger.value()
     }
 
     /// Updates whose MACD or Bollinger reading did not fit (see

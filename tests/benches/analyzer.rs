@@ -6,6 +6,11 @@
 //! gets its prices already converted to f64 and needs no symbol lookup, so
 //! the comparison, if anything, favours it.
 //!
+//! tickring's analyzer computes readings when they are read, so it runs
+//! twice: `tickring_exact` feeds every tick and reads nothing (a consumer
+//! that reports now and then), `tickring_exact_read_every_tick` also reads
+//! all seven readings after every tick, as `ta` computes them.
+//!
 //! `cargo bench -p tickring-tests --bench analyzer`; criterion reports the
 //! time per series and, with the throughput set, ticks per second.
 
@@ -63,6 +68,20 @@ impl FloatAnalyzer {
     }
 }
 
+/// Reads every reading of `symbol`, as a consumer printing them would.
+#[inline]
+fn read_all(analyzer: &TechnicalAnalyzer<1, HISTORY>, symbol: &Symbol) {
+    if let Some(analysis) = analyzer.get(symbol) {
+        black_box(analysis.sma5());
+        black_box(analysis.sma20());
+        black_box(analysis.ema12());
+        black_box(analysis.ema26());
+        black_box(analysis.rsi14());
+        black_box(analysis.macd());
+        black_box(analysis.bollinger());
+    }
+}
+
 fn analyzer_update(c: &mut Criterion) {
     let symbol = Symbol::new("AMZN").unwrap();
     let ticks: Vec<Tick> = load(FULL_SERIES[0])
@@ -86,6 +105,16 @@ fn analyzer_update(c: &mut Criterion) {
             let mut analyzer = TechnicalAnalyzer::<1, HISTORY>::new();
             for tick in &ticks {
                 analyzer.update(black_box(tick));
+            }
+            black_box(analyzer)
+        })
+    });
+    group.bench_function("tickring_exact_read_every_tick", |b| {
+        b.iter(|| {
+            let mut analyzer = TechnicalAnalyzer::<1, HISTORY>::new();
+            for tick in &ticks {
+                analyzer.update(black_box(tick));
+                read_all(&analyzer, &tick.symbol);
             }
             black_box(analyzer)
         })

@@ -67,6 +67,10 @@ pub struct Bollinger<const CAP: usize> {
     period: Divisor,
     /// Divides by `2 * 10⁴ * n`, for the outer bands.
     band_denominator: Divisor,
+    /// A sum of squares up to this has bands that surely fit (see
+    /// [`safe_squares`]), so [`advance`](Self::advance) need not compute
+    /// them to know it has no overflow to count.
+    safe_squares: u128,
     /// Updates whose bands were withheld because they did not fit.
     overflows: u64,
 }
@@ -92,6 +96,7 @@ impl<const CAP: usize> Bollinger<CAP> {
             period: Divisor::of_period(period32),
             // At most 2 * 10⁴ * 2^24, below 2^39.
             band_denominator: Divisor::of_period(2 * Price::SCALE as u64 * period32),
+            safe_squares: safe_squares(period32, multiplier.units() as u64),
             overflows: 0,
         })
     }
@@ -110,22 +115,41 @@ impl<const CAP: usize> Bollinger<CAP> {
     /// Feeds one price; `Some(bands)` once `period` prices are in.
     #[inline]
     pub fn update(&mut self, price: Price) -> Option<Bands> {
-        let units = price.units();
-        self.sum += i128::from(units);
-        self.squares.add(square(units));
-        if let Some(evicted) = self.window.push(units) {
-            self.sum -= i128::from(evicted);
-            self.squares.sub(square(evicted));
-        }
-        if !self.window.is_full() {
-            return None;
-        }
-
-        let bands = self.bands();
-        if bands.is_none() {
+        self.push(price);
+        let bands = self.value();
+        if bands.is_none() && self.window.is_full() {
             self.overflows += 1;
         }
         bands
+    }
+
+    /// Feeds one price without the square root and divisions of the bands:
+    /// [`value`](Self::value) does those. It counts an overflow exactly as
+    /// [`update`](Self::update) does: a window whose sum of squares is small
+    /// enough surely fits (a comparison), and only a larger one has its
+    /// bands computed to find out.
+    #[inline]
+    pub fn advance(&mut self, price: Price) {
+        self.push(price);
+        if !self.window.is_full() {
+            return;
+        }
+        if self.surely_fits() {
+            debug_assert!(self.bands().is_some(), "safe_squares is too large");
+        } else if self.bands().is_none() {
+            self.overflows += 1;
+        }
+    }
+
+    /// The current bands, without feeding a price; `None` during warm-up
+    /// and when they do not fit.
+    #[inline]
+    pub fn value(&self) -> Option<Bands> {
+        if self.window.is_full() {
+            self.bands()
+        } else {
+            None
+        }
     }
 
     /// Forgets every price (the overflow count too).
@@ -134,6 +158,26 @@ impl<const CAP: usize> Bollinger<CAP> {
         self.sum = 0;
         self.squares = WideSum::ZERO;
         self.overflows = 0;
+    }
+
+    /// Adds `price` to the window and its sums.
+    #[inline]
+    fn push(&mut self, price: Price) {
+        let units = price.units();
+        self.sum += i128::from(units);
+        self.squares.add(square(units));
+        if let Some(evicted) = self.window.push(units) {
+            self.sum -= i128::from(evicted);
+            self.squares.sub(square(evicted));
+        }
+    }
+
+    /// Whether the window's sum of squares is at most `safe_squares`.
+    #[inline]
+    fn surely_fits(&self) -> bool {
+        self.squares
+            .get()
+            .is_some_and(|squares| squares <= self.safe_squares)
     }
 
     fn bands(&self) -> Option<Bands> {
@@ -171,8 +215,50 @@ impl<const CAP: usize> Indicator for Bollinger<CAP> {
         Bollinger::update(self, input)
     }
 
+    fn advance(&mut self, input: Price) {
+        Bollinger::advance(self, input);
+    }
+
+    fn value(&self) -> Option<Bands> {
+        Bollinger::value(self)
+    }
+
     fn reset(&mut self) {
         Bollinger::reset(self);
+    }
+}
+
+/// The largest sum of squares `Q` at which the bands of any window of `n`
+/// prices at `k` ten-thousandths surely fit, in `bands`' 128-bit arithmetic
+/// and in [`Price`]s.
+///
+/// With `S` the sum, `|S| ≤ √(nQ)` and the spread `nQ − S² ≤ nQ`
+/// (Cauchy–Schwarz), so:
+///
+/// - if `4k²·n·Q < 2^128` (read `k²` as 1 when `k = 0`), then `n·Q`, `S²`
+///   and `4k²·(nQ − S²)` fit in a `u128`, and `10⁴·S`, below `2^78`, leaves
+///   room for every later sum;
+/// - each band's exact value is at most `(10⁴|S| + k√(nQ − S²)) / (10⁴n)
+///   ≤ √Q·(10⁴ + k) / 10⁴` in magnitude, the middle one at most `√Q`; if
+///   `√Q ≤ 2^62·10⁴ / (10⁴ + k)`, every band rounds to at most
+///   `2^62 + 1`, inside `i64`.
+///
+/// The bound is the smaller of the two, rounded down.
+const fn safe_squares(n: u64, k: u64) -> u128 {
+    let k = k as u128;
+    // k < 2^63, so 4k² < 2^128.
+    let scale = if k == 0 { 1 } else { 4 * k * k };
+    let spread_bound = match scale.checked_mul(n as u128) {
+        Some(factor) => u128::MAX / factor,
+        None => 0,
+    };
+    // Below 2^62 + 1, so its square fits.
+    let root = (1_u128 << 62) * Price::SCALE as u128 / (Price::SCALE as u128 + k);
+    let band_bound = root * root;
+    if spread_bound < band_bound {
+        spread_bound
+    } else {
+        band_bound
     }
 }
 
@@ -315,6 +401,30 @@ mod tests {
                 lower: p(10)
             })
         );
+    }
+
+    #[test]
+    fn windows_at_the_safe_bound_have_bands() {
+        for (n, k) in [
+            (1, 0),
+            (2, 20_000),
+            (20, 20_000),
+            (20, 1 << 40),
+            (3, i64::MAX),
+        ] {
+            let safe = safe_squares(n as u64, k as u64);
+            // n prices of ±p: the sum of squares n·p² is at most `safe`.
+            let p = (safe / n as u128).isqrt().min(i64::MAX as u128) as i64;
+            for signs in [[1, 1, 1], [1, -1, 1], [-1, -1, 1]] {
+                let mut bands = Bollinger::<20>::new(n, Price::from_units(k)).unwrap();
+                let mut last = None;
+                for i in 0..n {
+                    last = bands.update(Price::from_units(p * signs[i % 3]));
+                }
+                assert!(last.is_some(), "n {n}, k {k}, p {p}, signs {signs:?}");
+                assert!(bands.surely_fits());
+            }
+        }
     }
 
     #[test]

@@ -68,8 +68,6 @@ const FAST_LIMIT: u64 = 1 << 63;
 pub struct Divisor {
     /// `d`, in `1..=2^63`.
     divisor: u64,
-    /// `⌊d / 2⌋`, the offset that turns a floor into a tie-away rounding.
-    half: u64,
     /// `m = ⌈2^(63 + l) / d⌉`, below 2^64.
     multiplier: u64,
     /// `l = ⌈log₂ d⌉`, in `0..=63`.
@@ -106,7 +104,6 @@ impl Divisor {
         let multiplier = (1_u128 << (63 + shift)).div_ceil(divisor as u128) as u64;
         Self {
             divisor,
-            half: divisor / 2,
             multiplier,
             shift,
         }
@@ -131,13 +128,15 @@ impl Divisor {
     /// for every `n`. Takes the multiplication when `|n| + ⌊d/2⌋ < 2^63`.
     #[inline]
     pub const fn div_round(self, n: i128) -> i128 {
+        // ⌊d/2⌋, the offset that turns a floor into a tie-away rounding.
+        let half = self.divisor >> 1;
         let magnitude = n.unsigned_abs();
-        let rounded = if magnitude < (FAST_LIMIT - self.half) as u128 {
+        let rounded = if magnitude < (FAST_LIMIT - half) as u128 {
             // Below 2^63 - ⌊d/2⌋, so the sum is below 2^63.
-            self.reciprocal(magnitude as u64 + self.half) as u128
+            self.reciprocal(magnitude as u64 + half) as u128
         } else {
             // magnitude <= 2^127 and half < 2^63: the sum fits in 128 bits.
-            (magnitude + self.half as u128) / self.divisor as u128
+            (magnitude + half as u128) / self.divisor as u128
         };
         // rounded <= 2^127; only n = i128::MIN with d = 1 reaches it, and
         // wrapping negation maps it back to i128::MIN, the exact answer.

@@ -64,20 +64,27 @@ impl Ema {
     /// Feeds one price; `Some(ema)` from the `period`-th price on.
     #[inline]
     pub fn update(&mut self, price: Price) -> Option<Price> {
+        self.advance(price);
+        self.value()
+    }
+
+    /// Feeds one price without rounding the output: [`value`](Self::value)
+    /// does that.
+    #[inline]
+    pub fn advance(&mut self, price: Price) {
         if self.seen == self.period {
             self.value = ema_step(self.value, to_fine(price), self.smoothing);
         } else {
             self.sum += i128::from(price.units());
             self.seen += 1;
-            if self.seen < self.period {
-                return None;
+            if self.seen == self.period {
+                self.value = mean_fine(self.sum, self.period);
             }
-            self.value = mean_fine(self.sum, self.period);
         }
-        to_price(fine_to_units(self.value))
     }
 
     /// The current EMA, without feeding a price; `None` during warm-up.
+    #[inline]
     pub fn value(&self) -> Option<Price> {
         if self.seen < self.period {
             return None;
@@ -99,6 +106,14 @@ impl Indicator for Ema {
 
     fn update(&mut self, input: Price) -> Option<Price> {
         Ema::update(self, input)
+    }
+
+    fn advance(&mut self, input: Price) {
+        Ema::advance(self, input);
+    }
+
+    fn value(&self) -> Option<Price> {
+        Ema::value(self)
     }
 
     fn reset(&mut self) {

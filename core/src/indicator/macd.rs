@@ -132,24 +132,43 @@ impl Macd {
     /// Feeds one price; `Some(reading)` from the `slow + signal - 1`-th on.
     #[inline]
     pub fn update(&mut self, price: Price) -> Option<MacdValue> {
-        let line = self.update_line(price)?;
+        self.advance(price);
+        self.value()
+    }
+
+    /// Feeds one price without building the reading:
+    /// [`value`](Self::value) does that. Counts an overflow as
+    /// [`update`](Self::update) does.
+    #[inline]
+    pub fn advance(&mut self, price: Price) {
+        let Some(line) = self.update_line(price) else {
+            return;
+        };
 
         if self.lines < self.signal {
             self.line_sum += line;
             self.lines += 1;
             if self.lines < self.signal {
-                return None;
+                return;
             }
             self.signal_ema = div_round(self.line_sum, i128::from(self.signal));
         } else {
             self.signal_ema = ema_step(self.signal_ema, line, self.smoothing[2]);
         }
 
-        let reading = self.reading(line);
-        if reading.is_none() {
+        if !self.fits(line) {
             self.overflows += 1;
         }
-        reading
+    }
+
+    /// The current reading, without feeding a price; `None` during warm-up
+    /// and when it does not fit in [`Price`]s.
+    #[inline]
+    pub fn value(&self) -> Option<MacdValue> {
+        if self.lines < self.signal {
+            return None;
+        }
+        self.reading(self.fast_ema - self.slow_ema)
     }
 
     /// Forgets every price (the overflow count too).
@@ -191,6 +210,14 @@ impl Macd {
         Some(self.fast_ema - self.slow_ema)
     }
 
+    /// Whether the reading for `line` fits in [`Price`]s: three range checks.
+    #[inline]
+    fn fits(&self, line: i128) -> bool {
+        let fits = |fine: i128| to_price(fine_to_units(fine)).is_some();
+        fits(line) && fits(self.signal_ema) && fits(line - self.signal_ema)
+    }
+
+    #[inline]
     fn reading(&self, line: i128) -> Option<MacdValue> {
         Some(MacdValue {
             line: to_price(fine_to_units(line))?,
@@ -206,6 +233,14 @@ impl Indicator for Macd {
 
     fn update(&mut self, input: Price) -> Option<MacdValue> {
         Macd::update(self, input)
+    }
+
+    fn advance(&mut self, input: Price) {
+        Macd::advance(self, input);
+    }
+
+    fn value(&self) -> Option<MacdValue> {
+        Macd::value(self)
     }
 
     fn reset(&mut self) {

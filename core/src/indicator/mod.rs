@@ -5,6 +5,13 @@
 //! [`update`](Indicator::update), and read `Some(output)` once its warm-up
 //! is over. Every update costs O(1) time, and no indicator allocates.
 //!
+//! When outputs are read less often than inputs arrive, feed with
+//! [`advance`](Indicator::advance) and read with
+//! [`value`](Indicator::value) when needed: `advance` moves the state
+//! (sums, recursions) and leaves the output's last division, rounding and,
+//! for Bollinger bands, square root to `value`. `update(x)` is exactly
+//! `advance(x)` followed by `value()`, overflow counts included.
+//!
 //! | indicator | output | warm-up `None`s (TA-Lib's leading NaNs) |
 //! | --- | --- | --- |
 //! | [`Sma`]`(n)` | [`Price`] | `n - 1` |
@@ -83,6 +90,18 @@ pub trait Indicator {
     /// Feeds one input: `None` during warm-up (and on overflow, for the
     /// indicators that count it), the current value afterwards. O(1).
     fn update(&mut self, input: Self::Input) -> Option<Self::Output>;
+
+    /// Feeds one input without computing the output; [`value`](Self::value)
+    /// computes it when asked. Same state and overflow count as
+    /// [`update`](Self::update). O(1).
+    fn advance(&mut self, input: Self::Input) {
+        let _ = self.update(input);
+    }
+
+    /// The output for the inputs fed so far, as the last
+    /// [`update`](Self::update) returned it; `None` during warm-up (and when
+    /// it does not fit). Never changes the state or the overflow count.
+    fn value(&self) -> Option<Self::Output>;
 
     /// Forgets every input, as if newly built with the same parameters.
     fn reset(&mut self);

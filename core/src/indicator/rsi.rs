@@ -110,7 +110,7 @@ pub struct Rsi {
     /// The previous price, once one was seen.
     previous: Option<Price>,
     /// Warm-up: the exact sum of gains in units. After: the average gain
-    /// times `2^shift`, below 2^61.
+    /// times `2^shift`, below 2^61, so the Wilder steps run on 64 bits.
     gain: u128,
     /// As `gain`, for losses.
     loss: u128,
@@ -144,30 +144,39 @@ impl Rsi {
     /// Feeds one price; `Some(rsi)` from the `period + 1`-th price on.
     #[inline]
     pub fn update(&mut self, price: Price) -> Option<RsiValue> {
-        let previous = self.previous.replace(price)?;
+        self.advance(price);
+        self.value()
+    }
+
+    /// Feeds one price without computing the ratio (a 128-bit division):
+    /// [`value`](Self::value) does that.
+    #[inline]
+    pub fn advance(&mut self, price: Price) {
+        let Some(previous) = self.previous.replace(price) else {
+            return;
+        };
         // Two i64s differ by less than 2^64.
-        let change = i128::from(price.units()) - i128::from(previous.units());
-        let (gain, loss) = if change > 0 {
-            (change.unsigned_abs(), 0)
+        let change = price.units().abs_diff(previous.units());
+        let (gain, loss) = if price > previous {
+            (change, 0)
         } else {
-            (0, change.unsigned_abs())
+            (0, change)
         };
 
         if self.changes < self.period {
-            self.gain += gain;
-            self.loss += loss;
+            self.gain += u128::from(gain);
+            self.loss += u128::from(loss);
             self.changes += 1;
-            if self.changes < self.period {
-                return None;
+            if self.changes == self.period {
+                self.seed();
             }
-            self.seed();
         } else {
             self.smooth(gain, loss);
         }
-        Some(self.value_now())
     }
 
     /// The current RSI, without feeding a price; `None` during warm-up.
+    #[inline]
     pub fn value(&self) -> Option<RsiValue> {
         (self.changes == self.period).then(|| self.value_now())
     }
@@ -193,26 +202,50 @@ impl Rsi {
     }
 
     /// One Wilder step of both averages with this change's gain and loss.
-    fn smooth(&mut self, gain: u128, loss: u128) {
-        let incoming = i64::from(bits(gain.max(loss)));
-        if incoming > 0 && incoming + self.shift > CHANGE_BITS {
+    ///
+    /// After the seed both averages stay below 2^61 and every scaled change
+    /// at most 2^61, so the step runs on 64-bit words: the same arithmetic as
+    /// on 128 bits, without the wide shifts and compares.
+    #[inline]
+    fn smooth(&mut self, gain: u64, loss: u64) {
+        let (mut average_gain, mut average_loss) = (self.gain as u64, self.loss as u64);
+        let mut shift = self.shift;
+        let incoming = i64::from(bits64(gain.max(loss)));
+        if incoming > 0 && incoming + shift > CHANGE_BITS {
             // Make room: the old averages lose bits far below the new change.
-            let drop = incoming + self.shift - CHANGE_BITS;
-            self.gain = shr_round(self.gain, drop);
-            self.loss = shr_round(self.loss, drop);
-            self.shift -= drop;
+            let drop = incoming + shift - CHANGE_BITS;
+            average_gain = shr_round64(average_gain, drop);
+            average_loss = shr_round64(average_loss, drop);
+            shift -= drop;
         }
         // A change now fits in CHANGE_BITS once scaled; a flat tick scales
-        // nothing (its shift may be past 128 bits).
-        let shift = self.shift;
-        let scale = |change: u128| match change {
+        // nothing (its shift may be past 64 bits).
+        let scale = |change: u64| match change {
             0 => 0,
             _ if shift >= 0 => change << shift,
-            _ => shr_round(change, -shift),
+            _ => shr_round64(change, -shift),
         };
-        self.gain = wilder(self.gain, scale(gain), self.divisor);
-        self.loss = wilder(self.loss, scale(loss), self.divisor);
-        self.normalise();
+        average_gain = wilder(average_gain, scale(gain), self.divisor);
+        average_loss = wilder(average_loss, scale(loss), self.divisor);
+
+        // normalise(), on 64 bits.
+        let top = bits64(average_gain.max(average_loss));
+        if top == 0 {
+            shift = 0;
+        } else if top > AVERAGE_BITS {
+            let drop = i64::from(top - AVERAGE_BITS);
+            average_gain = shr_round64(average_gain, drop);
+            average_loss = shr_round64(average_loss, drop);
+            shift -= drop;
+        } else {
+            let rise = AVERAGE_BITS - top;
+            average_gain <<= rise;
+            average_loss <<= rise;
+            shift += i64::from(rise);
+        }
+        self.gain = u128::from(average_gain);
+        self.loss = u128::from(average_loss);
+        self.shift = shift;
     }
 
     /// Rescales both averages so the larger has exactly `AVERAGE_BITS` bits.
@@ -253,6 +286,14 @@ impl Indicator for Rsi {
         Rsi::update(self, input)
     }
 
+    fn advance(&mut self, input: Price) {
+        Rsi::advance(self, input);
+    }
+
+    fn value(&self) -> Option<RsiValue> {
+        Rsi::value(self)
+    }
+
     fn reset(&mut self) {
         Rsi::reset(self);
     }
@@ -273,6 +314,24 @@ fn shr_round(value: u128, drop: i64) -> u128 {
     }
 }
 
+/// Significant bits of `value`.
+const fn bits64(value: u64) -> u32 {
+    u64::BITS - value.leading_zeros()
+}
+
+/// `value / 2^drop` for `drop >= 0`, rounded half up: [`shr_round`] for a
+/// value below 2^64, with the same result for every `drop`.
+#[inline]
+fn shr_round64(value: u64, drop: i64) -> u64 {
+    match drop {
+        ..=0 => value,
+        1..=63 => (value >> drop) + ((value >> (drop - 1)) & 1),
+        // Only the rounding bit is left: the top bit, worth a half.
+        64 => value >> 63,
+        _ => 0,
+    }
+}
+
 /// `num / den` rounded half up; `den > 0`.
 fn div_round_unsigned(num: u128, den: u128) -> u128 {
     let quotient = num / den;
@@ -281,13 +340,14 @@ fn div_round_unsigned(num: u128, den: u128) -> u128 {
 }
 
 /// `avg + (x - avg) / n`, rounded once; equal to `(avg * (n-1) + x) / n`.
-fn wilder(average: u128, incoming: u128, period: Divisor) -> u128 {
-    // Both are below 2^61, so they convert and subtract without overflow,
+#[inline]
+fn wilder(average: u64, incoming: u64, period: Divisor) -> u64 {
+    // Both are below 2^62, so they convert and subtract without overflow,
     // and the division takes its multiplication path.
-    let average = average as i128;
-    let step = period.div_round(incoming as i128 - average);
+    let average = average as i64;
+    let step = period.div_round(i128::from(incoming as i64 - average)) as i64;
     // The result lies between average and incoming, so it is not negative.
-    (average + step) as u128
+    (average + step) as u64
 }
 
 #[cfg(test)]

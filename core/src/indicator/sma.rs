@@ -55,12 +55,18 @@ impl<const CAP: usize> Sma<CAP> {
     /// Feeds one price; `Some(mean)` once `period` prices are in.
     #[inline]
     pub fn update(&mut self, price: Price) -> Option<Price> {
+        self.advance(price);
+        self.value()
+    }
+
+    /// Feeds one price without dividing: [`value`](Self::value) does that.
+    #[inline]
+    pub fn advance(&mut self, price: Price) {
         let units = price.units();
         self.sum += i128::from(units);
         if let Some(evicted) = self.window.push(units) {
             self.sum -= i128::from(evicted);
         }
-        self.value()
     }
 
     /// The current mean, without feeding a price; `None` during warm-up.
@@ -85,6 +91,14 @@ impl<const CAP: usize> Indicator for Sma<CAP> {
 
     fn update(&mut self, input: Price) -> Option<Price> {
         Sma::update(self, input)
+    }
+
+    fn advance(&mut self, input: Price) {
+        Sma::advance(self, input);
+    }
+
+    fn value(&self) -> Option<Price> {
+        Sma::value(self)
     }
 
     fn reset(&mut self) {

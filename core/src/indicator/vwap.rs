@@ -60,6 +60,13 @@ impl<const CAP: usize> Vwap<CAP> {
     /// are in and their volume is not zero.
     #[inline]
     pub fn update(&mut self, price: Price, volume: u32) -> Option<Price> {
+        self.advance(price, volume);
+        self.value()
+    }
+
+    /// Feeds one tick without dividing: [`value`](Self::value) does that.
+    #[inline]
+    pub fn advance(&mut self, price: Price, volume: u32) {
         let units = price.units();
         self.turnover += i128::from(units) * i128::from(volume);
         self.volume += u64::from(volume);
@@ -67,6 +74,12 @@ impl<const CAP: usize> Vwap<CAP> {
             self.turnover -= i128::from(old_units) * i128::from(old_volume);
             self.volume -= u64::from(old_volume);
         }
+    }
+
+    /// The current VWAP, without feeding a tick; `None` during warm-up and
+    /// while the window's volume is zero.
+    #[inline]
+    pub fn value(&self) -> Option<Price> {
         if !self.window.is_full() || self.volume == 0 {
             return None;
         }
@@ -87,6 +100,14 @@ impl<const CAP: usize> Indicator for Vwap<CAP> {
 
     fn update(&mut self, (price, volume): (Price, u32)) -> Option<Price> {
         Vwap::update(self, price, volume)
+    }
+
+    fn advance(&mut self, (price, volume): (Price, u32)) {
+        Vwap::advance(self, price, volume);
+    }
+
+    fn value(&self) -> Option<Price> {
+        Vwap::value(self)
     }
 
     fn reset(&mut self) {
