@@ -63,6 +63,10 @@ proptest! {
         for n in [i128::from(x), -i128::from(x), wide] {
             prop_assert_eq!(divisor.div_round(n), plain_round(n, d), "{} / {}", n, d);
         }
+        for n in [x as i64, (x as i64).wrapping_neg(), wide as i64] {
+            let want = plain_round(i128::from(n), d);
+            prop_assert_eq!(i128::from(divisor.div_round_i64(n)), want, "{} / {}", n, d);
+        }
     }
 }
 

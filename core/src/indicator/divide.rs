@@ -148,6 +148,47 @@ impl Divisor {
         }
     }
 
+    /// [`div_round`](Self::div_round) for an `i64`, on 64-bit words: the
+    /// same quotient, with fewer instructions than the 128-bit version.
+    ///
+    /// ```
+    /// use tickring::indicator::Divisor;
+    ///
+    /// let thirteen = Divisor::new(13).unwrap();
+    /// assert_eq!(thirteen.div_round_i64(-19), -1);
+    /// assert_eq!(thirteen.div_round_i64(-20), -2, "-1.54 rounds to -2");
+    /// assert_eq!(thirteen.div_round_i64(i64::MIN), thirteen.div_round(i128::from(i64::MIN)) as i64);
+    /// ```
+    #[inline]
+    pub const fn div_round_i64(self, n: i64) -> i64 {
+        let half = self.divisor >> 1;
+        let magnitude = n.unsigned_abs();
+        let rounded = if magnitude < FAST_LIMIT - half {
+            // Below 2^63 - ⌊d/2⌋, so the sum is below 2^63.
+            self.reciprocal(magnitude + half)
+        } else {
+            // Both below 2^64: the sum fits in 128 bits, the quotient in 64.
+            ((magnitude as u128 + half as u128) / self.divisor as u128) as u64
+        };
+        // rounded <= 2^63; only n = i64::MIN with d = 1 reaches it, and
+        // wrapping negation maps it back to i64::MIN, the exact answer.
+        let rounded = rounded as i64;
+        if n < 0 {
+            rounded.wrapping_neg()
+        } else {
+            rounded
+        }
+    }
+
+    /// [`div_round_i64`](Self::div_round_i64) for `|n| < 2^62`, where the
+    /// rounding offset (below 2^62 too) cannot leave the fast path.
+    #[inline]
+    pub(crate) const fn div_round_small(self, n: i64) -> i64 {
+        debug_assert!(n.unsigned_abs() < 1 << 62);
+        let rounded = self.reciprocal(n.unsigned_abs() + (self.divisor >> 1)) as i64;
+        if n < 0 { -rounded } else { rounded }
+    }
+
     /// `⌊x / d⌋` by multiplication; `x < 2^63` (module docs).
     #[inline]
     const fn reciprocal(self, x: u64) -> u64 {
@@ -220,6 +261,33 @@ mod tests {
         let big = Divisor::new(Divisor::MAX).unwrap();
         assert_eq!(big.div_round(1 << 62), 1, "a tie at the largest divisor");
         assert_eq!(big.div_round(-(1 << 62) + 1), 0);
+    }
+
+    #[test]
+    fn narrow_rounding_equals_the_wide_one() {
+        let below = (1_i64 << 62) - 1;
+        for d in [1_u64, 2, 3, 13, 27, 400_000, 1 << 40, Divisor::MAX] {
+            let divisor = Divisor::new(d).unwrap();
+            for n in [
+                0,
+                1,
+                -1,
+                below,
+                -below,
+                below - 1,
+                -below + 1,
+                12_345,
+                -12_345,
+            ] {
+                let wide = divisor.div_round(i128::from(n));
+                assert_eq!(i128::from(divisor.div_round_small(n)), wide, "{n} / {d}");
+                assert_eq!(i128::from(divisor.div_round_i64(n)), wide, "{n} / {d}");
+            }
+            for n in [i64::MIN, i64::MIN + 1, i64::MAX] {
+                let wide = divisor.div_round(i128::from(n));
+                assert_eq!(i128::from(divisor.div_round_i64(n)), wide, "{n} / {d}");
+            }
+        }
     }
 
     #[test]

@@ -50,6 +50,19 @@ pub(crate) const fn to_price(units: i128) -> Option<Price> {
     }
 }
 
+/// The smallest fine value that [`fine_to_units`] maps into `i64`:
+/// `-((2^31 - f) >> 32) >= -2^63` exactly when `f > -(2^95 + 2^31)`.
+const FINE_FIT_LOW: i128 = -(1 << 95) - (1 << 31) + 1;
+/// The largest: `(f + 2^31) >> 32 < 2^63` exactly when `f < 2^95 - 2^31`.
+const FINE_FIT_HIGH: i128 = (1 << 95) - (1 << 31) - 1;
+
+/// Whether `to_price(fine_to_units(fine))` is `Some`, by one comparison.
+#[inline]
+pub(crate) const fn fine_fits(fine: i128) -> bool {
+    // Shifting the range to start at 0 turns two comparisons into one.
+    (fine.wrapping_sub(FINE_FIT_LOW) as u128) <= (FINE_FIT_HIGH - FINE_FIT_LOW) as u128
+}
+
 /// `num / den` rounded to the nearest integer, ties away from zero.
 ///
 /// `den` must be positive. Takes a 64-bit path when both fit, which is
@@ -87,7 +100,22 @@ pub(crate) fn mean_fine(sum: i128, count: u32) -> i128 {
 /// `period_plus_one` is the reciprocal of `period + 1`.
 #[inline]
 pub(crate) fn ema_step(value: i128, input: i128, period_plus_one: Divisor) -> i128 {
+    if is_narrow(value) && is_narrow(input) {
+        // Both below 2^60, so twice their gap is below 2^62: every step of
+        // the same arithmetic fits 64-bit words.
+        let (value, input) = (value as i64, input as i64);
+        return i128::from(value + period_plus_one.div_round_small(2 * (input - value)));
+    }
     value + period_plus_one.div_round(2 * (input - value))
+}
+
+/// Whether `|fine| < 2^60` (prices within ±2^28 units, ±$26,843.5456):
+/// the fine values [`ema_step`] handles on 64-bit words.
+#[inline]
+const fn is_narrow(fine: i128) -> bool {
+    const NARROW: i128 = 1 << 60;
+    // Shifting the range to start at 0 turns two comparisons into one.
+    (fine.wrapping_add(NARROW) as u128) < (2 * NARROW) as u128
 }
 
 /// The last `period` values pushed, `period <= CAP`, oldest evicted first.
@@ -175,6 +203,49 @@ mod tests {
         assert_eq!(fine_to_units(half - 1), 0);
         assert_eq!(fine_to_units(-(half - 1)), 0);
         assert_eq!(fine_to_units(to_fine(Price::MIN)), i128::from(i64::MIN));
+    }
+
+    #[test]
+    fn fine_fits_exactly_when_the_rounded_units_fit() {
+        let edges = [
+            FINE_FIT_LOW,
+            FINE_FIT_HIGH,
+            0,
+            to_fine(Price::MAX),
+            to_fine(Price::MIN),
+        ];
+        for edge in edges {
+            for fine in [edge - 1, edge, edge + 1, -edge - 1, -edge, -edge + 1] {
+                let fits = to_price(fine_to_units(fine)).is_some();
+                assert_eq!(fine_fits(fine), fits, "{fine}");
+            }
+        }
+        assert!(!fine_fits(i128::MIN) && !fine_fits(i128::MAX));
+    }
+
+    #[test]
+    fn ema_step_equals_the_plain_division_on_both_paths() {
+        let narrow = 1_i128 << 60;
+        let values = [
+            0,
+            1,
+            -1,
+            narrow - 1,
+            -(narrow - 1),
+            narrow,
+            -narrow,
+            1 << 95,
+            -(1 << 95),
+        ];
+        for period in [1_u32, 2, 12, 26, 1 << 24] {
+            let divisor = Divisor::of_period(u64::from(period) + 1);
+            for value in values {
+                for input in values.iter().flat_map(|&v| [v - 7, v, v + 7]) {
+                    let plain = value + div_round(2 * (input - value), i128::from(period) + 1);
+                    assert_eq!(ema_step(value, input, divisor), plain, "{value} → {input}");
+                }
+            }
+        }
     }
 
     #[test]

@@ -1,6 +1,8 @@
 //! [`Macd`]: moving average convergence/divergence, seeded as TA-Lib seeds it.
 
-use super::fixed::{MAX_PERIOD, div_round, ema_step, fine_to_units, mean_fine, to_fine, to_price};
+use super::fixed::{
+    MAX_PERIOD, div_round, ema_step, fine_fits, fine_to_units, mean_fine, to_fine, to_price,
+};
 use super::{Divisor, Indicator, IndicatorError, check_period};
 use crate::Price;
 
@@ -213,8 +215,7 @@ impl Macd {
     /// Whether the reading for `line` fits in [`Price`]s: three range checks.
     #[inline]
     fn fits(&self, line: i128) -> bool {
-        let fits = |fine: i128| to_price(fine_to_units(fine)).is_some();
-        fits(line) && fits(self.signal_ema) && fits(line - self.signal_ema)
+        fine_fits(line) && fine_fits(self.signal_ema) && fine_fits(line - self.signal_ema)
     }
 
     #[inline]

@@ -342,10 +342,10 @@ fn div_round_unsigned(num: u128, den: u128) -> u128 {
 /// `avg + (x - avg) / n`, rounded once; equal to `(avg * (n-1) + x) / n`.
 #[inline]
 fn wilder(average: u64, incoming: u64, period: Divisor) -> u64 {
-    // Both are below 2^62, so they convert and subtract without overflow,
-    // and the division takes its multiplication path.
+    // Both are at most 2^61, so they convert and subtract without overflow,
+    // and their gap is below 2^62, as div_round_small needs.
     let average = average as i64;
-    let step = period.div_round(i128::from(incoming as i64 - average)) as i64;
+    let step = period.div_round_small(incoming as i64 - average);
     // The result lies between average and incoming, so it is not negative.
     (average + step) as u64
 }
