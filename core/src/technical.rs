@@ -53,7 +53,6 @@ macro_rules! build {
 }
 
 const SMA5: Sma<5> = build!(Sma::new(5));
-const SMA20: Sma<20> = build!(Sma::new(20));
 const EMA12: Ema = build!(Ema::new(12));
 const EMA26: Ema = build!(Ema::new(26));
 const RSI14: Rsi = build!(Rsi::new(14));
@@ -66,11 +65,11 @@ pub struct SymbolAnalysis<const HISTORY: usize> {
     ticks: u64,
     last: Price,
     sma5: Sma<5>,
-    sma20: Sma<20>,
     ema12: Ema,
     ema26: Ema,
     rsi14: Rsi,
     macd: Macd,
+    /// Also SMA(20): its middle band is that SMA, from the same window.
     bollinger: Bollinger<20>,
     history: HistoryBuf<Price, HISTORY>,
 }
@@ -83,7 +82,6 @@ impl<const HISTORY: usize> SymbolAnalysis<HISTORY> {
             ticks: 0,
             last: Price::ZERO,
             sma5: SMA5,
-            sma20: SMA20,
             ema12: EMA12,
             ema26: EMA26,
             rsi14: RSI14,
@@ -100,7 +98,6 @@ impl<const HISTORY: usize> SymbolAnalysis<HISTORY> {
         self.ticks += 1;
         self.last = price;
         self.sma5.advance(price);
-        self.sma20.advance(price);
         self.ema12.advance(price);
         self.ema26.advance(price);
         self.rsi14.advance(price);
@@ -124,9 +121,10 @@ impl<const HISTORY: usize> SymbolAnalysis<HISTORY> {
         self.sma5.value()
     }
 
-    /// SMA(20), from the 20th tick on: one multiplication.
+    /// SMA(20), from the 20th tick on: one multiplication. (Bollinger's
+    /// middle band, which is that SMA over the same window.)
     pub fn sma20(&self) -> Option<Price> {
-        self.sma20.value()
+        self.bollinger.middle()
     }
 
     /// EMA(12), from the 12th tick on: a rounding shift.

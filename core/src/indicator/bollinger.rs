@@ -160,6 +160,31 @@ impl<const CAP: usize> Bollinger<CAP> {
         self.overflows = 0;
     }
 
+    /// The middle band alone: the SMA of the window, once it is full. It
+    /// equals an [`Sma`](super::Sma) of the same period bit for bit, and is
+    /// there even when the outer bands do not fit (a mean of prices always
+    /// fits). One multiplication.
+    ///
+    /// ```
+    /// use tickring::{Price, indicator::Bollinger};
+    ///
+    /// let mut bands = Bollinger::<2>::new(2, "2".parse()?)?;
+    /// bands.advance(Price::MAX);
+    /// assert_eq!(bands.middle(), None, "warming up");
+    /// bands.advance(Price::MIN);
+    /// assert_eq!(bands.value(), None, "the outer bands do not fit");
+    /// assert_eq!(bands.middle(), Some(Price::from_units(-1)));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[inline]
+    pub fn middle(&self) -> Option<Price> {
+        if self.window.is_full() {
+            to_price(self.period.div_round(self.sum))
+        } else {
+            None
+        }
+    }
+
     /// Adds `price` to the window and its sums.
     #[inline]
     fn push(&mut self, price: Price) {
