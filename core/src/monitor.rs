@@ -238,7 +238,7 @@ impl<const SYMBOLS: usize, const ALERT_HISTORY: usize> PriceMonitor<SYMBOLS, ALE
         }
         if let (Some(rule), Some(sma)) = (&rules.sma_deviation, state.sma.as_mut()) {
             let reference = sma.value();
-            sma.update(price);
+            sma.advance(price);
             kinds[1] = reference
                 .filter(|&reference| beyond_bps(price, reference, rule.bps))
                 .map(|reference| AlertKind::SmaDeviation { sma: reference });

@@ -99,9 +99,17 @@ impl<V, const N: usize> SymbolTable<V, N> {
         self.values.clear();
     }
 
+    /// Where `symbol` sits. Every ticker is compared, with no early exit,
+    /// so the loop's length is the table's and the branch predictor never
+    /// has to guess where a random symbol sits; each compare is one word.
     #[inline]
     fn position(&self, symbol: &Symbol) -> Option<usize> {
-        self.symbols.iter().position(|known| known == symbol)
+        let key = symbol.key();
+        let mut found = usize::MAX;
+        for (index, known) in self.symbols.iter().enumerate() {
+            found = if known.key() == key { index } else { found };
+        }
+        (found != usize::MAX).then_some(found)
     }
 }
 

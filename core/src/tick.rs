@@ -47,6 +47,13 @@ impl Symbol {
         Ok(Self { bytes })
     }
 
+    /// The ticker's 8 bytes as one word: equal symbols have equal keys, so
+    /// a lookup compares words instead of byte arrays.
+    #[inline]
+    pub(crate) const fn key(&self) -> u64 {
+        u64::from_ne_bytes(self.bytes)
+    }
+
     /// The ticker as text.
     pub fn as_str(&self) -> &str {
         let len = self
