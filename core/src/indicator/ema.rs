@@ -70,7 +70,9 @@ impl Ema {
 
     /// Feeds one price without rounding the output: [`value`](Self::value)
     /// does that.
-    #[inline]
+    // Always inlined: left to itself the compiler calls it out of line from
+    // the analyzer, which measured 10% slower per tick.
+    #[inline(always)]
     pub fn advance(&mut self, price: Price) {
         if self.seen == self.period {
             self.value = ema_step(self.value, to_fine(price), self.smoothing);
