@@ -12,11 +12,10 @@
 //! never pay for it; a getter costs one indicator's `value()`, and returns
 //! exactly what that indicator's `update` would have.
 //!
-//! State for `SYMBOLS` symbols is reserved up front (about 1,100 bytes plus
-//! `8 * HISTORY` per symbol); ticks of a
-//! symbol that finds the table full are counted in
-//! [`overflow_ticks`](TechnicalAnalyzer::overflow_ticks) and otherwise
-//! ignored.
+//! State for `SYMBOLS` symbols is reserved up front (about 900 bytes plus
+//! `8 * HISTORY` per symbol); ticks of a symbol that finds the table full
+//! are counted in [`overflow_ticks`](TechnicalAnalyzer::overflow_ticks) and
+//! otherwise ignored.
 //!
 //! ```
 //! use tickring::{Price, Symbol, TechnicalAnalyzer, Tick};

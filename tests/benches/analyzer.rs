@@ -10,6 +10,8 @@
 //! twice: `tickring_exact` feeds every tick and reads nothing (a consumer
 //! that reports now and then), `tickring_exact_read_every_tick` also reads
 //! all seven readings after every tick, as `ta` computes them.
+//! `tickring_exact_12_symbols` spreads the same ticks over 12 symbols in
+//! random order, as the simulator does, to include the symbol lookup.
 //!
 //! `cargo bench -p tickring-tests --bench analyzer`; criterion reports the
 //! time per series and, with the throughput set, ticks per second.
@@ -23,9 +25,12 @@ use ta::indicators::{
     RelativeStrengthIndex, SimpleMovingAverage,
 };
 use tickring::{Symbol, TechnicalAnalyzer, Tick};
+use tickring_tests::SplitMix64;
 use tickring_tests::reference::{FULL_SERIES, load};
 
 const HISTORY: usize = 16;
+/// The simulator's table size (it quotes 12 symbols).
+const SYMBOLS: usize = 64;
 
 /// The same indicator set in f64 with the `ta` crate.
 struct FloatAnalyzer {
@@ -93,6 +98,19 @@ fn analyzer_update(c: &mut Criterion) {
             created_ns: 0,
         })
         .collect();
+    let tickers = [
+        "AAPL", "MSFT", "GOOGL", "AMZN", "NVDA", "META", "TSLA", "NFLX", "600000", "600036",
+        "000001", "000002",
+    ]
+    .map(|ticker| Symbol::new(ticker).unwrap());
+    let mut random = SplitMix64::new(12);
+    let spread: Vec<Tick> = ticks
+        .iter()
+        .map(|tick| Tick {
+            symbol: tickers[random.next_u64() as usize % tickers.len()],
+            ..*tick
+        })
+        .collect();
     let floats: Vec<f64> = ticks
         .iter()
         .map(|tick| tick.price.units() as f64 / 10_000.0)
@@ -115,6 +133,15 @@ fn analyzer_update(c: &mut Criterion) {
             for tick in &ticks {
                 analyzer.update(black_box(tick));
                 read_all(&analyzer, &tick.symbol);
+            }
+            black_box(analyzer)
+        })
+    });
+    group.bench_function("tickring_exact_12_symbols", |b| {
+        b.iter(|| {
+            let mut analyzer = TechnicalAnalyzer::<SYMBOLS, HISTORY>::new();
+            for tick in &spread {
+                analyzer.update(black_box(tick));
             }
             black_box(analyzer)
         })

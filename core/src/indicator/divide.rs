@@ -157,7 +157,8 @@ impl Divisor {
     /// let thirteen = Divisor::new(13).unwrap();
     /// assert_eq!(thirteen.div_round_i64(-19), -1);
     /// assert_eq!(thirteen.div_round_i64(-20), -2, "-1.54 rounds to -2");
-    /// assert_eq!(thirteen.div_round_i64(i64::MIN), thirteen.div_round(i128::from(i64::MIN)) as i64);
+    /// let wide = thirteen.div_round(i128::from(i64::MIN));
+    /// assert_eq!(i128::from(thirteen.div_round_i64(i64::MIN)), wide);
     /// ```
     #[inline]
     pub const fn div_round_i64(self, n: i64) -> i64 {
