@@ -1,69 +1,68 @@
 //! [`Divisor`]: exact division by a number fixed at construction, done as
-//! one multiplication.
-//!
-//! Every indicator divides by its period (or `period + 1`) on every update,
-//! and a hardware division costs tens of cycles on a desktop core and is a
-//! library call on a Cortex-M. The period is known when the indicator is
-//! built, so the reciprocal is computed then, once, and each later division
-//! is a multiplication, a take-the-high-half and a shift. The quotient is
-//! **exactly** the one plain integer division gives, for every dividend: a
-//! fast path covers dividends below 2^63 (proved below), and anything
-//! larger takes the plain division.
-//!
-//! # The method, and why it is exact
-//!
-//! This is the "round-up" method of Granlund and Montgomery (*Division by
-//! invariant integers using multiplication*, 1994), also behind libdivide.
-//! For a divisor `d ≥ 1` let
-//!
-//! - `l = ⌈log₂ d⌉`, so `2^(l-1) < d ≤ 2^l` (and `l = 0` for `d = 1`);
-//! - `k = 63 + l`;
-//! - `m = ⌈2^k / d⌉`, and `e = m·d − 2^k`, the rounding excess: `0 ≤ e < d`.
-//!
-//! **Claim**: for every `x` with `0 ≤ x < 2^63`, `⌊x·m / 2^k⌋ = ⌊x / d⌋`.
-//!
-//! *Proof.* Write `x = q·d + r` with `0 ≤ r ≤ d − 1`. Then
-//! `x·m / 2^k = x·(2^k + e) / (d·2^k) = q + (r + x·e / 2^k) / d`.
-//! Since `x < 2^63` and `e < d ≤ 2^l`, `x·e < 2^(63+l) = 2^k`, so
-//! `0 ≤ x·e / 2^k < 1` and `r ≤ r + x·e / 2^k < r + 1 ≤ d`. The fraction
-//! added to `q` is therefore in `[0, 1)`, and the floor is `q`. ∎
-//!
-//! **The multiplier fits in 64 bits**: for `d = 1`, `m = 2^63`. For `d ≥ 2`,
-//! `d ≥ 2^(l-1) + 1`, so `2^k / d ≤ 2^64 / (1 + 2^(1-l))`, which for
-//! `l ≤ 63` is more than 3 below 2^64; its ceiling is below 2^64.
-//!
-//! **Evaluating it on 64-bit words**: `x·m / 2^k = (2x)·m / 2^(64+l)`, and
-//! `2x < 2^64` fits a word, so the quotient is the high word of the 128-bit
-//! product `(2x)·m`, shifted right by `l`. One widening multiply (a single
-//! `mul` on x86-64, `umulh` on AArch64, four `umull`/`umlal` on a Cortex-M4)
-//! and two shifts.
-//!
-//! # Rounding
-//!
-//! [`div_round`](Divisor::div_round) rounds to the nearest integer, ties
-//! away from zero, the rule every indicator uses. For `|n| = q·d + r`, the
-//! tie-away quotient is `q + 1` exactly when `2r ≥ d`, that is when
-//! `r ≥ ⌈d/2⌉`, that is when `r + ⌊d/2⌋ ≥ d`; so it is
-//! `⌊(|n| + ⌊d/2⌋) / d⌋`, one floor division, with the sign of `n` put back.
-//!
-//! ```
-//! use tickring::indicator::Divisor;
-//!
-//! let five = Divisor::new(5).unwrap();
-//! assert_eq!(five.div_floor(1_234_567), 1_234_567 / 5);
-//! assert_eq!(five.div_floor(u64::MAX), u64::MAX / 5, "past 2^63: plain division");
-//! assert_eq!(five.div_round(12), 2);
-//! assert_eq!(five.div_round(-13), -3, "-2.6 rounds to -3");
-//! assert_eq!(Divisor::new(4).unwrap().div_round(-10), -3, "-2.5: ties away from zero");
-//! assert!(Divisor::new(0).is_none());
-//! ```
+//! one multiplication (the method and its proof are on the type).
 
 /// Dividends below this take the multiplication; larger ones are divided.
 const FAST_LIMIT: u64 = 1 << 63;
 
 /// A positive divisor with its precomputed reciprocal: division by it is a
-/// multiplication, with exactly the quotient of integer division (see the
-/// [module docs](self) for the proof).
+/// multiplication, with exactly the quotient of integer division.
+///
+/// Every indicator divides by its period (or `period + 1`) on every update,
+/// and a hardware division costs tens of cycles on a desktop core and is a
+/// library call on a Cortex-M. The period is known when the indicator is
+/// built, so the reciprocal is computed then, once, and each later division
+/// is a multiplication, a take-the-high-half and a shift. The quotient is
+/// **exactly** the one plain integer division gives, for every dividend: a
+/// fast path covers dividends below 2^63 (proved below), and anything
+/// larger takes the plain division.
+///
+/// # The method, and why it is exact
+///
+/// This is the "round-up" method of Granlund and Montgomery (*Division by
+/// invariant integers using multiplication*, 1994), also behind libdivide.
+/// For a divisor `d ≥ 1` let
+///
+/// - `l = ⌈log₂ d⌉`, so `2^(l-1) < d ≤ 2^l` (and `l = 0` for `d = 1`);
+/// - `k = 63 + l`;
+/// - `m = ⌈2^k / d⌉`, and `e = m·d − 2^k`, the rounding excess: `0 ≤ e < d`.
+///
+/// **Claim**: for every `x` with `0 ≤ x < 2^63`, `⌊x·m / 2^k⌋ = ⌊x / d⌋`.
+///
+/// *Proof.* Write `x = q·d + r` with `0 ≤ r ≤ d − 1`. Then
+/// `x·m / 2^k = x·(2^k + e) / (d·2^k) = q + (r + x·e / 2^k) / d`.
+/// Since `x < 2^63` and `e < d ≤ 2^l`, `x·e < 2^(63+l) = 2^k`, so
+/// `0 ≤ x·e / 2^k < 1` and `r ≤ r + x·e / 2^k < r + 1 ≤ d`. The fraction
+/// added to `q` is therefore in `[0, 1)`, and the floor is `q`. ∎
+///
+/// **The multiplier fits in 64 bits**: for `d = 1`, `m = 2^63`. For `d ≥ 2`,
+/// `d ≥ 2^(l-1) + 1`, so `2^k / d ≤ 2^64 / (1 + 2^(1-l))`, which for
+/// `l ≤ 63` is more than 3 below 2^64; its ceiling is below 2^64.
+///
+/// **Evaluating it on 64-bit words**: `x·m / 2^k = (2x)·m / 2^(64+l)`, and
+/// `2x < 2^64` fits a word, so the quotient is the high word of the 128-bit
+/// product `(2x)·m`, shifted right by `l`. One widening multiply (a single
+/// `mul` on x86-64, `umulh` on AArch64, four `umull`/`umlal` on a Cortex-M4)
+/// and two shifts.
+///
+/// # Rounding
+///
+/// [`div_round`](Divisor::div_round) rounds to the nearest integer, ties
+/// away from zero, the rule every indicator uses. For `|n| = q·d + r`, the
+/// tie-away quotient is `q + 1` exactly when `2r ≥ d`, that is when
+/// `r ≥ ⌈d/2⌉`, that is when `r + ⌊d/2⌋ ≥ d`; so it is
+/// `⌊(|n| + ⌊d/2⌋) / d⌋`, one floor division, with the sign of `n` put back.
+///
+/// ```
+/// use tickring::indicator::Divisor;
+///
+/// let five = Divisor::new(5).unwrap();
+/// assert_eq!(five.div_floor(1_234_567), 1_234_567 / 5);
+/// assert_eq!(five.div_floor(u64::MAX), u64::MAX / 5, "past 2^63: plain division");
+/// assert_eq!(five.div_round(12), 2);
+/// assert_eq!(five.div_round(-13), -3, "-2.6 rounds to -3");
+/// assert_eq!(Divisor::new(4).unwrap().div_round(-10), -3, "-2.5: ties away from zero");
+/// assert!(Divisor::new(0).is_none());
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Divisor {
     /// `d`, in `1..=2^63`.
@@ -100,7 +99,7 @@ impl Divisor {
         // ⌈log₂ d⌉: the bit length of d - 1 (0 for d = 1).
         let shift = u64::BITS - (divisor - 1).leading_zeros();
         // 63 + shift <= 126, so the power fits; the quotient is below 2^64
-        // (module docs), so the cast keeps every bit.
+        // (the type's docs), so the cast keeps every bit.
         let multiplier = (1_u128 << (63 + shift)).div_ceil(divisor as u128) as u64;
         Self {
             divisor,
@@ -190,7 +189,7 @@ impl Divisor {
         if n < 0 { -rounded } else { rounded }
     }
 
-    /// `⌊x / d⌋` by multiplication; `x < 2^63` (module docs).
+    /// `⌊x / d⌋` by multiplication; `x < 2^63` (the type's docs).
     #[inline]
     const fn reciprocal(self, x: u64) -> u64 {
         debug_assert!(x < FAST_LIMIT, "the reciprocal is exact below 2^63 only");
