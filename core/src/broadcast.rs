@@ -392,6 +392,26 @@ impl<T: Copy, const N: usize, const SUBSCRIBERS: usize> Broadcast<T, N, SUBSCRIB
     pub fn write_position(&self) -> usize {
         self.producers.0.tail.load(Ordering::Relaxed)
     }
+
+    /// The position subscriber `index` reads next, wrapping at `usize::MAX`,
+    /// whether or not its handle is taken: what a monitor shows beside
+    /// [`Broadcast::write_position`]. A snapshot, stale as soon as the
+    /// subscriber receives again.
+    ///
+    /// # Panics
+    ///
+    /// If `index >= SUBSCRIBERS`.
+    ///
+    /// ```
+    /// let ring: tickring::Broadcast<u8, 4, 2> = tickring::Broadcast::new();
+    /// let mut first = ring.subscriber(0).unwrap();
+    /// ring.try_push(1).unwrap();
+    /// first.try_recv();
+    /// assert_eq!((ring.subscriber_position(0), ring.subscriber_position(1)), (1, 0));
+    /// ```
+    pub fn subscriber_position(&self, index: usize) -> usize {
+        self.cursors[index].0.load(Ordering::Relaxed)
+    }
 }
 
 impl<T: Copy, const N: usize, const SUBSCRIBERS: usize> Default for Broadcast<T, N, SUBSCRIBERS> {

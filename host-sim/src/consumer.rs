@@ -1,6 +1,7 @@
-//! The consumers: a loop that pops ticks, times them and hands them to a
-//! [`Stage`] (the price monitor or the technical analyzer), and the way it
-//! waits when its ring is empty.
+//! The consumers: a loop that takes ticks from its [`TickSource`] (its
+//! subscriber of the broadcast ring, or the shared ring), times them and
+//! hands them to a [`Stage`] (the price monitor or the technical analyzer),
+//! and the way it waits when there is nothing to read.
 //!
 //! # Waiting
 //!
@@ -25,7 +26,7 @@ use tickring::Tick;
 
 use crate::alloc_count;
 use crate::clock::Clock;
-use crate::distribution::TickQueue;
+use crate::distribution::TickSource;
 use crate::wait::Backoff;
 
 /// The longest a parked consumer sleeps without being woken. Only a safety
@@ -89,9 +90,10 @@ pub(crate) fn lock<S>(state: &Mutex<ConsumerState<S>>) -> MutexGuard<'_, Consume
     state.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
-/// Runs a consumer until the producers are done and `ring` is drained.
+/// Runs a consumer until the producers are done and `ring` has nothing left
+/// for it.
 pub(crate) fn run_consumer<S: Stage>(
-    ring: &dyn TickQueue,
+    ring: &mut dyn TickSource,
     state: &Mutex<ConsumerState<S>>,
     producers_done: &AtomicBool,
     clock: Clock,
@@ -120,7 +122,7 @@ pub(crate) fn run_consumer<S: Stage>(
 /// so it is an upper bound that may include the handling of up to
 /// `CLOCK_EVERY - 1` later ticks, never an underestimate.
 fn handle_batch<S: Stage>(
-    ring: &dyn TickQueue,
+    ring: &mut dyn TickSource,
     state: &Mutex<ConsumerState<S>>,
     clock: Clock,
 ) -> u64 {
@@ -207,7 +209,7 @@ mod tests {
         }
         let state = Mutex::new(ConsumerState::new(Counter));
 
-        assert_eq!(handle_batch(&ring, &state, clock), ticks);
+        assert_eq!(handle_batch(&mut &ring, &state, clock), ticks);
         let after_handling = clock.now_ns();
         let state = lock(&state);
         assert_eq!((state.consumed, state.alerts), (ticks, ticks));

@@ -1,37 +1,53 @@
 //! How ticks get from producers to consumers: the rings, and which consumer
 //! reads which ring.
 //!
-//! - [`Distribution::Fanout`] gives every consumer every tick: one ring per
-//!   consumer, and a producer pushes each tick into each ring. The indicators
-//!   need this: an SMA over half the ticks is not the SMA.
+//! - [`Distribution::Fanout`] gives every consumer every tick through one
+//!   [`tickring::Broadcast`]: a producer pushes each tick once, and each
+//!   consumer reads it through its own subscriber cursor. The indicators need
+//!   this: an SMA over half the ticks is not the SMA. The slowest consumer
+//!   gates the producers, so with `--on-full wait` nothing is lost; with
+//!   `--on-full drop` a push that finds the ring full is a tick that every
+//!   consumer misses.
 //! - [`Distribution::Shared`] makes the consumers compete for the ticks of one
-//!   ring, as the original Go demo did: each tick reaches one consumer.
+//!   [`tickring::Ring`], as the original Go demo did: each tick reaches one
+//!   consumer.
 //!
-//! A broadcast ring (one ring, every tick to every subscriber) would replace
-//! the ring-per-consumer fanout; [`Distribution`] is the only place that
-//! would change.
-//!
-//! The ring's capacity is chosen at run time but `tickring::Ring` takes it as
-//! a const parameter, so [`new_ring`] instantiates `Ring<Tick, N>` for every
-//! power of two the command line accepts and hands it out as a
-//! `dyn TickQueue`. The cost is one indirect call per push or pop.
+//! The capacity is chosen at run time but both rings take it as a const
+//! parameter, so [`new_ring`] and [`new_broadcast`] instantiate a ring for
+//! every power of two the command line accepts and hand it out as a trait
+//! object. The cost is one indirect call per push or pop.
 
 use core::sync::atomic::{AtomicU64, Ordering};
 use std::thread::Thread;
 
-use tickring::{Ring, Tick};
+use tickring::broadcast::Subscriber;
+use tickring::{Broadcast, Ring, Tick};
 
+use crate::report::{ReaderFigures, RingFigures};
 use crate::wait::Backoff;
 
 /// The smallest ring capacity, in slots.
 pub(crate) const MIN_CAPACITY: usize = 2;
 /// The largest ring capacity, in slots (40 MiB of slots per ring).
 pub(crate) const MAX_CAPACITY: usize = 1 << 20;
+/// The consumers the pipeline runs: the broadcast ring's subscribers.
+pub(crate) const CONSUMERS: usize = 2;
 
-/// A ring of ticks whose capacity is known only at run time.
-pub(crate) trait TickQueue: Send + Sync {
+/// The producer end of a ring whose capacity is known only at run time.
+pub(crate) trait TickSink: Send + Sync {
     /// Pushes `tick`, or hands it back when the ring is full.
     fn try_push(&self, tick: Tick) -> Result<(), Tick>;
+}
+
+/// Where a consumer takes its ticks from: its subscriber of the broadcast
+/// ring, or the shared ring.
+pub(crate) trait TickSource {
+    /// The next tick for this consumer, if any.
+    fn try_pop(&mut self) -> Option<Tick>;
+}
+
+/// A ring of ticks that consumers compete for.
+pub(crate) trait TickQueue: TickSink {
     /// Pops the oldest tick, if any.
     fn try_pop(&self) -> Option<Tick>;
     /// Ticks in the ring, counting pushes and pops in flight.
@@ -44,11 +60,25 @@ pub(crate) trait TickQueue: Send + Sync {
     fn read_position(&self) -> usize;
 }
 
-impl<const N: usize> TickQueue for Ring<Tick, N> {
+/// A ring of ticks that every consumer reads in full.
+pub(crate) trait BroadcastQueue: TickSink {
+    /// The handle of consumer `index`, or `None` while one is out.
+    fn subscribe(&self, index: usize) -> Option<Box<dyn TickSource + Send + '_>>;
+    /// Slots in the ring.
+    fn capacity(&self) -> usize;
+    /// Positions claimed by producers so far (wrapping).
+    fn write_position(&self) -> usize;
+    /// The position consumer `index` reads next (wrapping).
+    fn read_position(&self, index: usize) -> usize;
+}
+
+impl<const N: usize> TickSink for Ring<Tick, N> {
     fn try_push(&self, tick: Tick) -> Result<(), Tick> {
         Ring::try_push(self, tick)
     }
+}
 
+impl<const N: usize> TickQueue for Ring<Tick, N> {
     fn try_pop(&self) -> Option<Tick> {
         Ring::try_pop(self)
     }
@@ -70,29 +100,66 @@ impl<const N: usize> TickQueue for Ring<Tick, N> {
     }
 }
 
-/// A ring of `N` slots on the heap.
+impl<Q: TickQueue + ?Sized> TickSource for &Q {
+    fn try_pop(&mut self) -> Option<Tick> {
+        Q::try_pop(self)
+    }
+}
+
+impl<const N: usize> TickSink for Broadcast<Tick, N, CONSUMERS> {
+    fn try_push(&self, tick: Tick) -> Result<(), Tick> {
+        Broadcast::try_push(self, tick)
+    }
+}
+
+impl<const N: usize> BroadcastQueue for Broadcast<Tick, N, CONSUMERS> {
+    fn subscribe(&self, index: usize) -> Option<Box<dyn TickSource + Send + '_>> {
+        let subscriber = self.subscriber(index)?;
+        Some(Box::new(subscriber))
+    }
+
+    fn capacity(&self) -> usize {
+        Broadcast::capacity(self)
+    }
+
+    fn write_position(&self) -> usize {
+        Broadcast::write_position(self)
+    }
+
+    fn read_position(&self, index: usize) -> usize {
+        self.subscriber_position(index)
+    }
+}
+
+impl<const N: usize> TickSource for Subscriber<'_, Tick, N, CONSUMERS> {
+    fn try_pop(&mut self) -> Option<Tick> {
+        self.try_recv()
+    }
+}
+
+/// A ring built by `build` on the heap.
 ///
-/// `Ring::new` builds the ring by value, which without optimisation means on
-/// the stack, in several copies: a debug build needs several times the ring's
-/// size (up to 40 MiB) of stack, beyond a main thread's 8 MiB. So rings larger
-/// than a few pages are built on a helper thread whose stack fits them (stack
-/// pages are only committed when touched), then moved into a box.
-fn boxed_ring<const N: usize>() -> Box<dyn TickQueue> {
+/// The rings' constructors build them by value, which without optimisation
+/// means on the stack, in several copies: a debug build needs several times
+/// the ring's size (`bytes`, up to 40 MiB) of stack, beyond a main thread's
+/// 8 MiB. So rings larger than a few pages are built on a helper thread whose
+/// stack fits them (stack pages are only committed when touched), then moved
+/// into a box.
+fn boxed<R: ?Sized + Send + 'static>(bytes: usize, build: fn() -> Box<R>) -> Box<R> {
     const ON_CALLER_STACK: usize = 64 * 1024;
-    let bytes = size_of::<Ring<Tick, N>>();
     if bytes <= ON_CALLER_STACK {
-        return build_ring::<N>();
+        return build();
     }
     std::thread::Builder::new()
         .name("ring-builder".into())
         .stack_size(8 * bytes + (1 << 20))
-        .spawn(build_ring::<N>)
+        .spawn(build)
         .and_then(|builder| {
             builder
                 .join()
                 .map_err(|_| std::io::Error::other("the ring builder panicked"))
         })
-        .unwrap_or_else(|error| panic!("cannot build a ring of {N} slots: {error}"))
+        .unwrap_or_else(|error| panic!("cannot build a ring of {bytes} bytes: {error}"))
 }
 
 /// Builds a ring on the current stack and boxes it. A function of its own,
@@ -103,22 +170,52 @@ fn build_ring<const N: usize>() -> Box<dyn TickQueue> {
     Box::new(Ring::<Tick, N>::new())
 }
 
-/// A ring of `capacity` slots.
+/// As [`build_ring`], for the broadcast ring.
+#[inline(never)]
+fn build_broadcast<const N: usize>() -> Box<dyn BroadcastQueue> {
+    Box::new(Broadcast::<Tick, N, CONSUMERS>::new())
+}
+
+/// Calls `$make::<N>()` for the `N` that equals `$capacity`, for every power
+/// of two the command line accepts.
+macro_rules! by_capacity {
+    ($capacity:expr, $make:ident) => {
+        by_capacity!($capacity, $make; 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20)
+    };
+    ($capacity:expr, $make:ident; $($bits:literal)*) => {
+        match $capacity {
+            $(n if n == 1 << $bits => $make::<{ 1 << $bits }>(),)*
+            other => panic!("ring capacity {other} is not a power of two in 2..=2^20"),
+        }
+    };
+}
+
+/// A ring of `capacity` slots that consumers compete for.
 ///
 /// # Panics
 ///
 /// If `capacity` is not a power of two in
 /// [`MIN_CAPACITY`]`..=`[`MAX_CAPACITY`]; the command line checks that first.
 pub(crate) fn new_ring(capacity: usize) -> Box<dyn TickQueue> {
-    macro_rules! by_capacity {
-        ($($bits:literal)*) => {
-            match capacity {
-                $(n if n == 1 << $bits => boxed_ring::<{ 1 << $bits }>(),)*
-                other => panic!("ring capacity {other} is not a power of two in 2..=2^20"),
-            }
-        };
+    fn make<const N: usize>() -> Box<dyn TickQueue> {
+        boxed(size_of::<Ring<Tick, N>>(), build_ring::<N>)
     }
-    by_capacity!(1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20)
+    by_capacity!(capacity, make)
+}
+
+/// A broadcast ring of `capacity` slots for [`CONSUMERS`] consumers.
+///
+/// # Panics
+///
+/// As [`new_ring`].
+pub(crate) fn new_broadcast(capacity: usize) -> Box<dyn BroadcastQueue> {
+    fn make<const N: usize>() -> Box<dyn BroadcastQueue> {
+        boxed(
+            size_of::<Broadcast<Tick, N, CONSUMERS>>(),
+            build_broadcast::<N>,
+        )
+    }
+    by_capacity!(capacity, make)
 }
 
 /// What a producer does when a ring is full.
@@ -131,21 +228,18 @@ pub(crate) enum OnFull {
 }
 
 /// One ring and what happened at its producer end.
-pub(crate) struct Lane {
-    /// Who reads this ring ("price-monitor", or "shared").
-    pub(crate) name: &'static str,
-    pub(crate) ring: Box<dyn TickQueue>,
+pub(crate) struct Lane<R: ?Sized> {
+    pub(crate) ring: Box<R>,
     /// Pushes that found the ring full and waited.
     pub(crate) full_waits: AtomicU64,
-    /// Ticks dropped because the ring was full.
+    /// Pushes that found the ring full and dropped their tick.
     pub(crate) drops: AtomicU64,
 }
 
-impl Lane {
-    fn new(name: &'static str, capacity: usize) -> Self {
+impl<R: ?Sized + TickSink> Lane<R> {
+    fn new(ring: Box<R>) -> Self {
         Self {
-            name,
-            ring: new_ring(capacity),
+            ring,
             full_waits: AtomicU64::new(0),
             drops: AtomicU64::new(0),
         }
@@ -189,12 +283,13 @@ pub(crate) fn wake(consumers: &[Thread]) {
     }
 }
 
-/// The rings between producers and consumers, and who reads which.
+/// The ring between producers and consumers, and who reads it how.
 pub(crate) enum Distribution {
-    /// One ring per consumer; every tick goes into every ring.
-    Fanout(Vec<Lane>),
+    /// One broadcast ring; every consumer reads every tick through its own
+    /// subscriber. Holds the consumers' names, in subscriber order.
+    Fanout(Lane<dyn BroadcastQueue>, [&'static str; CONSUMERS]),
     /// One ring that all consumers pop from.
-    Shared(Lane),
+    Shared(Lane<dyn TickQueue>),
 }
 
 /// Which distribution to build, as chosen on the command line.
@@ -207,16 +302,15 @@ pub(crate) enum DistributionKind {
 }
 
 impl Distribution {
-    /// The rings for `consumers` (their names) with `capacity` slots each.
-    pub(crate) fn new(kind: DistributionKind, consumers: &[&'static str], capacity: usize) -> Self {
+    /// The ring for `consumers` (their names), with `capacity` slots.
+    pub(crate) fn new(
+        kind: DistributionKind,
+        consumers: [&'static str; CONSUMERS],
+        capacity: usize,
+    ) -> Self {
         match kind {
-            DistributionKind::Fanout => Self::Fanout(
-                consumers
-                    .iter()
-                    .map(|name| Lane::new(name, capacity))
-                    .collect(),
-            ),
-            DistributionKind::Shared => Self::Shared(Lane::new("shared", capacity)),
+            DistributionKind::Fanout => Self::Fanout(Lane::new(new_broadcast(capacity)), consumers),
+            DistributionKind::Shared => Self::Shared(Lane::new(new_ring(capacity))),
         }
     }
 
@@ -224,31 +318,79 @@ impl Distribution {
     /// deliveries that a tick makes, counting a drop as one.
     pub(crate) fn deliveries_per_tick(&self) -> u64 {
         match self {
-            Self::Fanout(lanes) => lanes.len() as u64,
+            Self::Fanout(..) => CONSUMERS as u64,
             Self::Shared(_) => 1,
         }
     }
 
-    /// The ring consumer number `index` pops from.
-    pub(crate) fn ring_of(&self, index: usize) -> &dyn TickQueue {
+    /// Where consumer number `index` takes its ticks from. Call it once per
+    /// consumer, before the data path starts: it allocates the handle.
+    ///
+    /// # Panics
+    ///
+    /// If consumer `index`'s handle is already out.
+    pub(crate) fn source_of(&self, index: usize) -> Box<dyn TickSource + Send + '_> {
         match self {
-            Self::Fanout(lanes) => &*lanes[index].ring,
-            Self::Shared(lane) => &*lane.ring,
+            Self::Fanout(lane, _) => lane
+                .ring
+                .subscribe(index)
+                .unwrap_or_else(|| panic!("consumer {index} already reads the broadcast ring")),
+            Self::Shared(lane) => Box::new(&*lane.ring),
         }
     }
 
-    /// Every ring, for the report.
-    pub(crate) fn lanes(&self) -> &[Lane] {
-        match self {
-            Self::Fanout(lanes) => lanes,
-            Self::Shared(lane) => core::slice::from_ref(lane),
-        }
-    }
-
-    /// Delivers `tick` to its ring(s) according to `on_full`.
+    /// Delivers `tick` to the ring according to `on_full`.
     pub(crate) fn publish(&self, tick: Tick, on_full: OnFull, consumers: &[Thread]) {
-        for lane in self.lanes() {
-            lane.push(tick, on_full, consumers);
+        match self {
+            Self::Fanout(lane, _) => lane.push(tick, on_full, consumers),
+            Self::Shared(lane) => lane.push(tick, on_full, consumers),
+        };
+    }
+
+    /// The ring's state for the report. A dropped tick counts once per
+    /// consumer it was meant for, so that the report's drops are deliveries
+    /// lost, as its `produced × deliveries_per_tick = consumed + dropped`
+    /// promises.
+    pub(crate) fn ring_figures(&self) -> RingFigures {
+        match self {
+            Self::Fanout(lane, names) => {
+                let ring = &*lane.ring;
+                let write = ring.write_position();
+                let readers: Vec<ReaderFigures> = names
+                    .iter()
+                    .enumerate()
+                    .map(|(index, &name)| {
+                        let read = ring.read_position(index);
+                        ReaderFigures {
+                            name,
+                            read_position: read as u64,
+                            in_use: write.wrapping_sub(read).min(ring.capacity()) as u64,
+                        }
+                    })
+                    .collect();
+                // The slowest reader's position gates the producers.
+                let in_use = readers.iter().map(|r| r.in_use).max().unwrap_or(0);
+                RingFigures {
+                    name: "broadcast",
+                    write_position: write as u64,
+                    read_position: (write as u64).wrapping_sub(in_use),
+                    in_use,
+                    capacity: ring.capacity() as u64,
+                    full_waits: lane.full_waits.load(Ordering::Relaxed),
+                    dropped: lane.drops.load(Ordering::Relaxed) * CONSUMERS as u64,
+                    readers,
+                }
+            }
+            Self::Shared(lane) => RingFigures {
+                name: "shared",
+                write_position: lane.ring.write_position() as u64,
+                read_position: lane.ring.read_position() as u64,
+                in_use: lane.ring.len() as u64,
+                capacity: lane.ring.capacity() as u64,
+                full_waits: lane.full_waits.load(Ordering::Relaxed),
+                dropped: lane.drops.load(Ordering::Relaxed),
+                readers: Vec::new(),
+            },
         }
     }
 }
@@ -268,52 +410,87 @@ mod tests {
     }
 
     #[test]
-    fn every_accepted_capacity_builds_a_ring_of_that_size() {
+    fn every_accepted_capacity_builds_rings_of_that_size() {
         let mut capacity = MIN_CAPACITY;
         while capacity <= MAX_CAPACITY {
             assert_eq!(new_ring(capacity).capacity(), capacity);
+            assert_eq!(new_broadcast(capacity).capacity(), capacity);
             capacity *= 2;
         }
     }
 
     #[test]
-    fn fanout_delivers_every_tick_to_every_ring_and_counts_drops_per_ring() {
-        let fanout = Distribution::new(DistributionKind::Fanout, &["a", "b"], 2);
+    fn fanout_delivers_every_tick_to_every_consumer_and_counts_drops_per_consumer() {
+        let fanout = Distribution::new(DistributionKind::Fanout, ["a", "b"], 2);
+        let mut sources = [fanout.source_of(0), fanout.source_of(1)];
         for n in 0..3 {
             fanout.publish(tick(n), OnFull::Drop, &[]);
         }
         assert_eq!(fanout.deliveries_per_tick(), 2);
-        for (index, lane) in fanout.lanes().iter().enumerate() {
-            assert_eq!(lane.drops.load(Ordering::Relaxed), 1, "third tick dropped");
-            assert_eq!(fanout.ring_of(index).try_pop(), Some(tick(0)));
-            assert_eq!(fanout.ring_of(index).try_pop(), Some(tick(1)));
-            assert_eq!(fanout.ring_of(index).try_pop(), None);
+        let full = fanout.ring_figures();
+        assert_eq!(full.dropped, 2, "the third tick is lost to both consumers");
+        assert_eq!((full.write_position, full.in_use), (2, 2));
+
+        for source in &mut sources {
+            assert_eq!(source.try_pop(), Some(tick(0)));
+            assert_eq!(source.try_pop(), Some(tick(1)));
+            assert_eq!(source.try_pop(), None);
         }
+        let drained = fanout.ring_figures();
+        assert_eq!((drained.read_position, drained.in_use), (2, 0));
+        assert!(drained.readers.iter().all(|r| r.read_position == 2));
+    }
+
+    #[test]
+    fn fanout_report_shows_each_reader_and_the_slowest_as_the_ring() {
+        // Guards the report: the ring's read position is the slowest reader's,
+        // the one that keeps producers waiting.
+        let fanout = Distribution::new(DistributionKind::Fanout, ["fast", "slow"], 4);
+        let (mut fast, _slow) = (fanout.source_of(0), fanout.source_of(1));
+        for n in 0..3 {
+            fanout.publish(tick(n), OnFull::Wait, &[]);
+        }
+        fast.try_pop();
+        fast.try_pop();
+
+        let ring = fanout.ring_figures();
+        assert_eq!((ring.name, ring.write_position), ("broadcast", 3));
+        assert_eq!((ring.read_position, ring.in_use), (0, 3));
+        let readers: Vec<_> = ring
+            .readers
+            .iter()
+            .map(|r| (r.name, r.read_position, r.in_use))
+            .collect();
+        assert_eq!(readers, [("fast", 2, 1), ("slow", 0, 3)]);
     }
 
     #[test]
     fn shared_consumers_pop_one_ring() {
-        let shared = Distribution::new(DistributionKind::Shared, &["a", "b"], 4);
+        let shared = Distribution::new(DistributionKind::Shared, ["a", "b"], 4);
         shared.publish(tick(1), OnFull::Wait, &[]);
         assert_eq!(shared.deliveries_per_tick(), 1);
-        assert_eq!(shared.ring_of(1).try_pop(), Some(tick(1)));
-        assert_eq!(shared.ring_of(0).try_pop(), None);
+        assert_eq!(shared.source_of(1).try_pop(), Some(tick(1)));
+        assert_eq!(shared.source_of(0).try_pop(), None);
+        assert!(shared.ring_figures().readers.is_empty());
     }
 
     #[test]
     fn a_waiting_producer_completes_once_a_consumer_makes_room() {
-        let shared = Distribution::new(DistributionKind::Shared, &["a"], 2);
-        shared.publish(tick(0), OnFull::Wait, &[]);
-        shared.publish(tick(1), OnFull::Wait, &[]);
+        let fanout = Distribution::new(DistributionKind::Fanout, ["a", "b"], 2);
+        let (mut a, mut b) = (fanout.source_of(0), fanout.source_of(1));
+        fanout.publish(tick(0), OnFull::Wait, &[]);
+        fanout.publish(tick(1), OnFull::Wait, &[]);
         std::thread::scope(|scope| {
-            scope.spawn(|| shared.publish(tick(2), OnFull::Wait, &[]));
+            scope.spawn(|| fanout.publish(tick(2), OnFull::Wait, &[]));
             std::thread::sleep(core::time::Duration::from_millis(20));
-            assert_eq!(shared.ring_of(0).try_pop(), Some(tick(0)));
+            assert_eq!(a.try_pop(), Some(tick(0)));
+            assert_eq!(b.try_pop(), Some(tick(0)));
         });
-        let lane = &shared.lanes()[0];
-        assert_eq!(lane.full_waits.load(Ordering::Relaxed), 1);
-        assert_eq!(lane.drops.load(Ordering::Relaxed), 0);
-        assert_eq!(shared.ring_of(0).try_pop(), Some(tick(1)));
-        assert_eq!(shared.ring_of(0).try_pop(), Some(tick(2)));
+        let ring = fanout.ring_figures();
+        assert_eq!((ring.full_waits, ring.dropped), (1, 0));
+        for source in [&mut a, &mut b] {
+            assert_eq!(source.try_pop(), Some(tick(1)));
+            assert_eq!(source.try_pop(), Some(tick(2)));
+        }
     }
 }

@@ -2,10 +2,12 @@
 //!
 //! Three exchanges (NASDAQ, NYSE, SSE), each on its own thread, make ticks by
 //! a seeded random walk, or one thread per file replays recorded trades
-//! (LOBSTER message files, plain CSV). The ticks go through lock-free
-//! `tickring::Ring`s to two consumers, the price monitor and the technical
-//! analyzer from `tickring`, each on its own thread. The main thread prints a
-//! report every interval and a final one after the rings are drained.
+//! (LOBSTER message files, plain CSV). The ticks go through a lock-free
+//! `tickring::Broadcast` ring (or, with `--distribution shared`, a
+//! `tickring::Ring` they compete for) to two consumers, the price monitor and
+//! the technical analyzer from `tickring`, each on its own thread. The main
+//! thread prints a report every interval and a final one after the ring is
+//! drained.
 //!
 //! What the simulator promises:
 //!

@@ -32,7 +32,7 @@ use crate::consumer::{self, ConsumerState};
 use crate::distribution::{Distribution, DistributionKind, OnFull, wake};
 use crate::exchange::{self, Outlet, ProducerStats, Rate, Speed};
 use crate::replay::{ReplayError, ReplayReader};
-use crate::report::{self, ConsumerFigures, Figures, Kind, Latency, ProducerFigures, RingFigures};
+use crate::report::{self, ConsumerFigures, Figures, Kind, Latency, ProducerFigures};
 use crate::stages::{self, Analyzer, Monitor};
 use crate::system;
 
@@ -59,7 +59,9 @@ pub(crate) struct Outcome {
 pub(crate) fn run(config: &Config, out: &mut dyn Write) -> io::Result<Outcome> {
     let signals = Signals::install()?;
     let names = CONSUMERS.map(|(name, _)| name);
-    let distribution = Distribution::new(config.distribution, &names, config.capacity);
+    let distribution = Distribution::new(config.distribution, names, config.capacity);
+    // Taken before the data path starts: a subscriber's handle is boxed.
+    let [mut monitor_ticks, mut analyzer_ticks] = [0, 1].map(|index| distribution.source_of(index));
     let monitor = Box::new(Mutex::new(ConsumerState::new(Monitor::new(
         stages::alert_rules(),
     ))));
@@ -91,18 +93,12 @@ pub(crate) fn run(config: &Config, out: &mut dyn Write) -> io::Result<Outcome> {
         let monitor_thread = thread::Builder::new()
             .name(CONSUMERS[0].1.into())
             .spawn_scoped(scope, || {
-                consumer::run_consumer(
-                    distribution.ring_of(0),
-                    &monitor,
-                    &producers_done,
-                    run.clock,
-                )
+                consumer::run_consumer(&mut *monitor_ticks, &monitor, &producers_done, run.clock)
             })?;
         let analyzer_thread = thread::Builder::new()
             .name(CONSUMERS[1].1.into())
             .spawn_scoped(scope, || {
-                let ring = distribution.ring_of(1);
-                consumer::run_consumer(ring, &analyzer, &producers_done, run.clock)
+                consumer::run_consumer(&mut *analyzer_ticks, &analyzer, &producers_done, run.clock)
             })?;
         let consumers = consumer_threads.get_or_init(|| {
             [
@@ -220,20 +216,7 @@ impl Run<'_> {
             }
         };
 
-        let rings: Vec<RingFigures> = self
-            .distribution
-            .lanes()
-            .iter()
-            .map(|lane| RingFigures {
-                name: lane.name,
-                write_position: lane.ring.write_position() as u64,
-                read_position: lane.ring.read_position() as u64,
-                in_use: lane.ring.len() as u64,
-                capacity: lane.ring.capacity() as u64,
-                full_waits: lane.full_waits.load(Ordering::Relaxed),
-                dropped: lane.drops.load(Ordering::Relaxed),
-            })
-            .collect();
+        let rings = vec![self.distribution.ring_figures()];
 
         let producers: Vec<ProducerFigures> = self
             .producer_names

@@ -62,16 +62,35 @@ pub(crate) struct Figures {
 /// One ring's state and what its producers met.
 #[derive(Clone, Debug, Serialize)]
 pub(crate) struct RingFigures {
-    /// The consumer that reads it, or `shared`.
+    /// `broadcast` (every consumer reads every tick) or `shared`.
     pub(crate) name: &'static str,
     pub(crate) write_position: u64,
+    /// For the broadcast ring, the slowest reader's position.
     pub(crate) read_position: u64,
-    /// Ticks in the ring.
+    /// Ticks in the ring: for the broadcast ring, those the slowest reader
+    /// has yet to read.
     pub(crate) in_use: u64,
     /// Slots.
     pub(crate) capacity: u64,
+    /// Pushes that found the ring full and waited.
     pub(crate) full_waits: u64,
+    /// Deliveries lost to a full ring: a tick dropped at the broadcast ring
+    /// counts once per consumer.
     pub(crate) dropped: u64,
+    /// Each consumer's cursor in the broadcast ring (empty for `shared`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub(crate) readers: Vec<ReaderFigures>,
+}
+
+/// One consumer's cursor in the broadcast ring.
+#[derive(Clone, Debug, Serialize)]
+pub(crate) struct ReaderFigures {
+    /// The consumer.
+    pub(crate) name: &'static str,
+    /// The position it reads next.
+    pub(crate) read_position: u64,
+    /// Ticks pushed that it has yet to read.
+    pub(crate) in_use: u64,
 }
 
 /// One producer's output.

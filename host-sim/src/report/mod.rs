@@ -10,7 +10,8 @@ mod json;
 mod text;
 
 pub(crate) use figures::{
-    ConsumerFigures, Figures, Kind, Latency, ProducerFigures, RingFigures, SymbolFigures,
+    ConsumerFigures, Figures, Kind, Latency, ProducerFigures, ReaderFigures, RingFigures,
+    SymbolFigures,
 };
 
 use std::io::{self, Write};

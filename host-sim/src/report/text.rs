@@ -8,6 +8,8 @@ use super::{Figures, Kind, Latency};
 
 /// Column width of names (rings, producers, consumers).
 const NAME: usize = 20;
+/// Column width of a broadcast ring's readers, indented two more than names.
+const READER: usize = NAME - 2;
 
 /// Writes `figures` as a text block followed by a blank line.
 pub(super) fn write(out: &mut dyn Write, figures: &Figures) -> io::Result<()> {
@@ -51,6 +53,15 @@ fn render_into(text: &mut String, f: &Figures) -> core::fmt::Result {
             count(ring.full_waits),
             count(ring.dropped),
         )?;
+        for reader in &ring.readers {
+            writeln!(
+                text,
+                "    {:<READER$} read {}  behind {} ticks",
+                reader.name,
+                count(reader.read_position),
+                count(reader.in_use),
+            )?;
+        }
     }
 
     writeln!(text, "Producers")?;
