@@ -21,7 +21,7 @@ use core::time::Duration;
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use crossbeam_queue::ArrayQueue;
 use tickring::{Price, Ring, Symbol, Tick};
-use tickring_sim::race::{BATCH, Backend, Scenario};
+use tickring_sim::race::{BATCH, Scenario};
 
 /// Ticks per burst in the uncontended benchmarks: the race's batch size.
 const BURST: usize = BATCH;
@@ -96,7 +96,7 @@ fn race_backends(c: &mut Criterion) {
         group.sample_size(10);
         group.warm_up_time(Duration::from_millis(500));
         group.measurement_time(Duration::from_secs(3));
-        for backend in Backend::ALL {
+        for &backend in scenario.backends() {
             let id = BenchmarkId::from_parameter(backend.name());
             group.bench_function(id, |b| {
                 b.iter_custom(|iterations| {

@@ -8,8 +8,13 @@
 //! thread when the queue is full or empty, and checks that every tick arrived
 //! exactly once. A backend's figure is its median over the rounds; its ratio
 //! is that median over crossbeam's median in the same scenario.
+//!
+//! In `1p1c` and `3p2c` the consumers compete for one queue's ticks; in
+//! `fanout` each consumer must see every tick, so the queues that compete
+//! there are the ones that do that (see [`Scenario::backends`]).
 
 mod backend;
+mod fanout;
 
 use core::sync::atomic::{AtomicUsize, Ordering};
 use core::time::Duration;
@@ -28,6 +33,7 @@ use self::backend::{
     CrossbeamQueue, HeaplessQueue, MutexDequeQueue, SyncChannelQueue, TickQueue,
     TickringBatchQueue, TickringQueue,
 };
+use self::fanout::{BroadcastFanOut, QueuePerConsumer};
 
 /// How big and how long a race is.
 #[derive(Clone, Copy, Debug)]
@@ -51,24 +57,30 @@ impl RaceConfig {
     };
 }
 
-/// A shape of pipeline: how many producers and consumers share one queue.
+/// A shape of pipeline: how many producers and consumers, and whether the
+/// consumers share the ticks or each see them all.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Scenario {
     /// One producer, one consumer.
     OneToOne,
-    /// Three producers (the demo's exchanges), two consumers.
+    /// Three producers (the demo's exchanges), two consumers that compete
+    /// for the ticks.
     ThreeToTwo,
+    /// Three producers, two consumers that each see every tick: the
+    /// pipeline's price monitor and technical analyzer.
+    Fanout,
 }
 
 impl Scenario {
     /// Every scenario, in report order.
-    pub const ALL: [Self; 2] = [Self::OneToOne, Self::ThreeToTwo];
+    pub const ALL: [Self; 3] = [Self::OneToOne, Self::ThreeToTwo, Self::Fanout];
 
     /// The name the report uses.
     pub const fn name(self) -> &'static str {
         match self {
             Self::OneToOne => "1p1c",
             Self::ThreeToTwo => "3p2c",
+            Self::Fanout => "fanout",
         }
     }
 
@@ -76,7 +88,7 @@ impl Scenario {
     pub const fn producers(self) -> usize {
         match self {
             Self::OneToOne => 1,
-            Self::ThreeToTwo => 3,
+            Self::ThreeToTwo | Self::Fanout => 3,
         }
     }
 
@@ -85,6 +97,22 @@ impl Scenario {
         match self {
             Self::OneToOne => 1,
             Self::ThreeToTwo => 2,
+            Self::Fanout => fanout::CONSUMERS,
+        }
+    }
+
+    /// The backends that run this scenario, in report order. A broadcast
+    /// ring has no competing consumers, so it runs only `fanout`; there the
+    /// other backends are one queue per consumer, and only tickring's ring
+    /// and crossbeam (the baseline) are raced.
+    pub const fn backends(self) -> &'static [Backend] {
+        match self {
+            Self::OneToOne | Self::ThreeToTwo => &Backend::SHARED,
+            Self::Fanout => &[
+                Backend::TickringBroadcast,
+                Backend::Tickring,
+                Backend::Crossbeam,
+            ],
         }
     }
 }
@@ -92,6 +120,8 @@ impl Scenario {
 /// A queue implementation in the race.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Backend {
+    /// `tickring::Broadcast`: one ring, one cursor per consumer.
+    TickringBroadcast,
     /// `tickring::Ring`, one tick per operation.
     Tickring,
     /// `tickring::Ring` with batches of 64.
@@ -108,7 +138,19 @@ pub enum Backend {
 
 impl Backend {
     /// Every backend, in report order.
-    pub const ALL: [Self; 6] = [
+    pub const ALL: [Self; 7] = [
+        Self::TickringBroadcast,
+        Self::Tickring,
+        Self::TickringBatch,
+        Self::Crossbeam,
+        Self::Heapless,
+        Self::MutexDeque,
+        Self::SyncChannel,
+    ];
+
+    /// The backends whose consumers can compete for one queue's ticks: every
+    /// one but the broadcast ring.
+    pub const SHARED: [Self; 6] = [
         Self::Tickring,
         Self::TickringBatch,
         Self::Crossbeam,
@@ -120,6 +162,7 @@ impl Backend {
     /// The name the report uses.
     pub const fn name(self) -> &'static str {
         match self {
+            Self::TickringBroadcast => "tickring-broadcast",
             Self::Tickring => "tickring",
             Self::TickringBatch => "tickring-batch",
             Self::Crossbeam => "crossbeam",
@@ -144,9 +187,20 @@ impl Backend {
     ///
     /// # Panics
     ///
-    /// If a tick is lost or delivered twice.
+    /// If a tick is lost or delivered twice, or if `scenario` is not one of
+    /// this backend's ([`Scenario::backends`]).
     pub fn time(self, scenario: Scenario, ticks: u64) -> Duration {
+        assert!(
+            scenario.backends().contains(&self),
+            "{} does not run the {} scenario",
+            self.name(),
+            scenario.name()
+        );
+        if scenario == Scenario::Fanout {
+            return self.time_fanout(ticks);
+        }
         match self {
+            Self::TickringBroadcast => unreachable!("broadcast runs only fanout, checked above"),
             Self::Tickring => run_once(&*Box::new(TickringQueue(Ring::new())), scenario, ticks, 1),
             Self::TickringBatch => run_once(
                 &*Box::new(TickringBatchQueue(Ring::new())),
@@ -175,6 +229,27 @@ impl Backend {
             Self::SyncChannel => run_once(&SyncChannelQueue::new(), scenario, ticks, 1),
         }
     }
+
+    /// [`Backend::time`] for the `fanout` scenario.
+    fn time_fanout(self, ticks: u64) -> Duration {
+        let producers = Scenario::Fanout.producers();
+        match self {
+            Self::TickringBroadcast => {
+                let broadcast = Box::new(BroadcastFanOut(tickring::Broadcast::new()));
+                fanout::run_once(&*broadcast, producers, ticks)
+            }
+            Self::Tickring => {
+                let rings = [(); fanout::CONSUMERS].map(|()| Box::new(TickringQueue(Ring::new())));
+                fanout::run_once(&QueuePerConsumer(rings), producers, ticks)
+            }
+            Self::Crossbeam => {
+                let queues = [(); fanout::CONSUMERS]
+                    .map(|()| Box::new(CrossbeamQueue(ArrayQueue::new(CAPACITY))));
+                fanout::run_once(&QueuePerConsumer(queues), producers, ticks)
+            }
+            other => unreachable!("{} does not run fanout, checked above", other.name()),
+        }
+    }
 }
 
 /// One backend's result in one scenario.
@@ -197,7 +272,8 @@ pub fn race(config: RaceConfig) -> Vec<RaceResult> {
     let mut samples: Vec<(Scenario, Backend, Vec<f64>)> = Scenario::ALL
         .iter()
         .flat_map(|&scenario| {
-            Backend::ALL
+            scenario
+                .backends()
                 .iter()
                 .map(move |&backend| (scenario, backend, vec![]))
         })
@@ -248,13 +324,13 @@ pub fn write_table(
     )?;
     writeln!(
         out,
-        "{:<9} {:<15} {:>16} {:>13}",
+        "{:<9} {:<18} {:>16} {:>13}",
         "scenario", "backend", "median", "vs crossbeam"
     )?;
     for result in results {
         writeln!(
             out,
-            "{:<9} {:<15} {:>10.2} M/s {:>12.2}x",
+            "{:<9} {:<18} {:>10.2} M/s {:>12.2}x",
             result.scenario,
             result.backend,
             result.median_ticks_per_s / 1e6,
@@ -340,13 +416,7 @@ fn run_once<Q: TickQueue>(queue: &Q, scenario: Scenario, ticks: u64, batch: usiz
 
 /// Pushes `count` ticks numbered from 0, `batch` at a time.
 fn produce<Q: TickQueue>(queue: &Q, producer: usize, count: u64, batch: usize) {
-    let symbol = Symbol::new("RACE").expect("a valid symbol");
-    let tick = |sequence: u64| Tick {
-        symbol,
-        price: Price::from_units(sequence as i64),
-        volume: producer as u32,
-        created_ns: sequence,
-    };
+    let tick = |sequence: u64| race_tick(producer, sequence);
 
     if batch == 1 {
         for sequence in 0..count {
@@ -391,6 +461,21 @@ fn consume<Q: TickQueue>(queue: &Q, producing: &AtomicUsize, batch: usize) -> Ch
             }
             thread::yield_now();
         }
+    }
+}
+
+/// Tick number `sequence` of producer `producer`: the sequence number rides
+/// in `created_ns`, where the consumers' checksum reads it.
+fn race_tick(producer: usize, sequence: u64) -> Tick {
+    const RACE: Symbol = match Symbol::new("RACE") {
+        Ok(symbol) => symbol,
+        Err(_) => panic!("RACE is a valid symbol"),
+    };
+    Tick {
+        symbol: RACE,
+        price: Price::from_units(sequence as i64),
+        volume: producer as u32,
+        created_ns: sequence,
     }
 }
 
