@@ -166,15 +166,33 @@ fn draw(entries: &[Entry], output: &Path) -> Result<(), Box<dyn Error>> {
         .axis_desc_style(("sans-serif", 16))
         .draw()?;
 
-    let bar = GROUP_FILL / backends.len() as f64;
-    for (slot, backend) in backends.iter().enumerate() {
-        let colour = Palette99::pick(slot).to_rgba();
+    // Each scenario's bars sit side by side in the order of the backends it
+    // has; a backend keeps its colour in every scenario.
+    let in_scenario = |scenario: &str| -> Vec<&str> {
+        distinct(
+            entries
+                .iter()
+                .filter(|e| e.scenario == scenario)
+                .map(|e| e.backend.as_str()),
+        )
+    };
+    let widest = scenarios
+        .iter()
+        .map(|s| in_scenario(s).len())
+        .max()
+        .unwrap_or(1);
+    let bar = GROUP_FILL / widest as f64;
+    for (colour_index, backend) in backends.iter().enumerate() {
+        let colour = Palette99::pick(colour_index).to_rgba();
         let rows: Vec<(f64, &Entry)> = entries
             .iter()
             .filter(|e| e.backend == *backend)
             .filter_map(|e| {
-                let group = scenarios.iter().position(|s| *s == e.scenario)? as f64;
-                Some((group + (1.0 - GROUP_FILL) / 2.0 + slot as f64 * bar, e))
+                let group = scenarios.iter().position(|s| *s == e.scenario)?;
+                let present = in_scenario(&e.scenario);
+                let slot = present.iter().position(|b| b == backend)?;
+                let used = present.len() as f64 * bar;
+                Some((group as f64 + (1.0 - used) / 2.0 + slot as f64 * bar, e))
             })
             .collect();
 
