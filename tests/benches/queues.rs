@@ -1,15 +1,16 @@
-//! The ring's own operations, and every `tickring-sim race` backend in both
-//! race scenarios, under criterion.
+//! The ring's own operations, and every `tickring-sim race` backend in each
+//! race scenario, under criterion.
 //!
 //! - `ring_uncontended`: one thread pushes a burst of 64 ticks into a ring
 //!   and pops them again, one at a time (`try_push` / `try_pop`) or as one
 //!   batch (`try_push_slice` / `try_pop_slice`); crossbeam's `ArrayQueue`
 //!   does the same one at a time for scale. No other thread touches the
 //!   queue, so this is the cost of the operations themselves.
-//! - `race_1p1c` and `race_3p2c`: the race's own code
-//!   (`tickring_sim::race::Backend::time`), threads and all: each iteration
-//!   moves [`RACE_TICKS`] ticks through a new queue, yielding when it is
-//!   full or empty, and checks that every tick arrived once.
+//! - `race_1p1c`, `race_3p2c` and `race_fanout`: the race's own code
+//!   (`tickring_sim::race::Backend::time`), threads and all, for each
+//!   backend of the scenario: each iteration moves [`RACE_TICKS`] ticks
+//!   through a new queue, yielding when it is full or empty, and checks that
+//!   every tick arrived (once, or once per consumer in fanout).
 //!
 //! Throughput is set in ticks, so criterion prints ticks per second. Run with
 //! `cargo bench -p tickring-tests --bench queues`; measurement times are kept
