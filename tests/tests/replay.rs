@@ -216,3 +216,51 @@ fn an_unknown_format_fails_at_line_one() {
         done.stderr
     );
 }
+
+#[test]
+fn skip_bad_does_not_skip_a_file_whose_format_is_unknown() {
+    // Guards against --skip-bad turning a wrong file into an empty run that
+    // exits 0: it skips bad lines, not whole files.
+    let file = write(
+        "headerless.csv",
+        "09:30:00,AAPL,585.74,100\n09:30:01,AAPL,585.75,10\n",
+    );
+    let done = run(
+        SIM,
+        &[
+            "--replay",
+            &file,
+            "--symbol",
+            "AAPL",
+            "--skip-bad",
+            "--json",
+        ],
+    );
+    assert_eq!(done.code(), 1, "{}", done.stdout);
+    assert!(
+        done.stderr
+            .starts_with(&format!("{file}:1: neither a LOBSTER message line")),
+        "{}",
+        done.stderr
+    );
+}
+
+#[test]
+fn a_utf8_byte_order_mark_is_ignored() {
+    // Guards against spreadsheet-exported files (BOM first) being rejected.
+    let csv = write(
+        "bom.csv",
+        "\u{feff}time,symbol,price,size\n09:30:00,AAPL,585.74,100\n09:30:01,AAPL,585.80,5\n",
+    );
+    let lobster = write(
+        "AMZN_bom_message.csv",
+        "\u{feff}34200.01746,5,0,1,2238200,-1\n34200.18961,4,11885113,21,2238100,1\n",
+    );
+    for file in [&csv, &lobster] {
+        let done = run(SIM, &["--replay", file, "--json"]);
+        assert_eq!(done.code(), 0, "{file}: {}", done.stderr);
+        let last = done.final_report();
+        assert_balanced(&last);
+        assert_eq!(count(&last["produced"]), 2, "{file}: {last}");
+    }
+}

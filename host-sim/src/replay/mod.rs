@@ -55,7 +55,7 @@ pub(crate) enum Format {
 impl Format {
     /// The format whose first line is `line`.
     pub(crate) fn of_first_line(line: &[u8]) -> Self {
-        let Ok(text) = core::str::from_utf8(line) else {
+        let Ok(text) = core::str::from_utf8(strip_bom(line)) else {
             return Self::Unknown;
         };
         let text = text.trim();
@@ -80,6 +80,12 @@ impl Format {
             Err(ReadError::Io(error)) => Err(error),
         }
     }
+}
+
+/// `line` without a leading UTF-8 byte order mark, which spreadsheet
+/// programs write at the start of CSV files.
+fn strip_bom(line: &[u8]) -> &[u8] {
+    line.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(line)
 }
 
 /// The symbol a LOBSTER file name gives: the text before its first `_`
@@ -129,9 +135,11 @@ pub(crate) enum ReplayError {
 }
 
 impl ReplayError {
-    /// Whether `--skip-bad` may skip the line and go on.
+    /// Whether `--skip-bad` may skip the line and go on: a malformed line
+    /// may be skipped, but a file whose format is not recognised stops the
+    /// run, or every line of it would be skipped in silence.
     pub(crate) fn is_skippable(&self) -> bool {
-        matches!(self, Self::Malformed { .. })
+        matches!(self, Self::Malformed { problem, .. } if !matches!(problem, Problem::UnknownFormat))
     }
 }
 
@@ -176,6 +184,7 @@ impl<R: Read> ReplayReader<R> {
                     return Err(ReplayError::Io { line, error });
                 }
             };
+            let line = if number == 1 { strip_bom(line) } else { line };
             let Ok(text) = core::str::from_utf8(line) else {
                 return Err(ReplayError::Malformed {
                     line: number,
