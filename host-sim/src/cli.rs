@@ -48,11 +48,12 @@ struct Args {
     rate: Rate,
 
     /// How long to run, e.g. 500ms, 10s, 2m [default: 10s; with --replay: until the files end].
-    #[arg(long, value_name = "TIME", value_parser = parse_duration)]
+    #[arg(long, value_name = "TIME", value_parser = parse_duration, allow_hyphen_values = true)]
     duration: Option<Duration>,
 
     /// Time between two reports, e.g. 500ms, 2s.
-    #[arg(long, value_name = "TIME", default_value = "2s", value_parser = parse_duration)]
+    #[arg(long, value_name = "TIME", default_value = "2s", value_parser = parse_duration,
+          allow_hyphen_values = true)]
     report_every: Duration,
 
     /// fanout: every consumer gets every tick; shared: consumers compete for ticks.
@@ -77,7 +78,8 @@ struct Args {
     replay: Vec<PathBuf>,
 
     /// Replay pace: max, or the recorded pace times N, e.g. 1x, 10x, 0.5x.
-    #[arg(long, default_value = "max", value_parser = parse_speed, requires = "replay")]
+    #[arg(long, default_value = "max", value_parser = parse_speed, requires = "replay",
+          allow_hyphen_values = true)]
     speed: Speed,
 
     /// Symbol of the LOBSTER files' trades [default: from the file name, e.g. AMZN_...csv].
@@ -298,7 +300,7 @@ fn parse_capacity(text: &str) -> Result<usize, String> {
         format!("capacity must be a power of two from {MIN_CAPACITY} to {MAX_CAPACITY} slots");
     let slots: usize = text
         .parse()
-        .map_err(|_| format!("'{text}' is not a whole number; {rule}"))?;
+        .map_err(|error| not_a_count(text, &error, &rule))?;
     if !slots.is_power_of_two() {
         return Err(format!("{slots} is not a power of two; {rule}"));
     }
@@ -316,14 +318,28 @@ fn parse_rate(text: &str) -> Result<Rate, String> {
     match text.parse::<u64>() {
         Ok(rate @ 1..=MAX_RATE) => Ok(Rate::PerSecond(rate)),
         Ok(rate) => Err(format!("{rate} ticks/s is out of range; {rule}")),
-        Err(_) => Err(format!("'{text}' is not a whole number; {rule}")),
+        Err(error) => Err(not_a_count(text, &error, &rule)),
+    }
+}
+
+/// Why `text` is not a count: too large, or not a whole number at all.
+fn not_a_count(text: &str, error: &core::num::ParseIntError, rule: &str) -> String {
+    match error.kind() {
+        core::num::IntErrorKind::PosOverflow => format!("'{text}' is too large; {rule}"),
+        _ => format!("'{text}' is not a whole number; {rule}"),
     }
 }
 
 /// A duration: a decimal number and a unit, `ms`, `s`, `m` or `h`; a bare
 /// number is seconds.
 fn parse_duration(text: &str) -> Result<Duration, String> {
-    let rule = "expected a number and a unit (ms, s, m or h), e.g. 500ms, 10s, 2m";
+    let rule = "expected a number with at most 3 decimals and a unit (ms, s, m or h; \
+                a bare number is seconds), e.g. 500ms, 10s, 2m";
+    if text.starts_with('-') {
+        return Err(format!(
+            "'{text}' is negative: a duration must be more than 0"
+        ));
+    }
     let split = text
         .find(|c: char| !(c.is_ascii_digit() || c == '.'))
         .unwrap_or(text.len());

@@ -46,12 +46,27 @@ fn rate_must_be_positive_or_max() {
     refused(&["--rate", "0"], &["0 ticks/s is out of range", rule]);
     refused(&["--rate", "-5"], &["'-5' is not a whole number", rule]);
     refused(&["--rate", "fast"], &["'fast' is not a whole number", rule]);
+    refused(
+        &["--rate", "18446744073709551616"],
+        &["'18446744073709551616' is too large", rule],
+    );
 }
 
 #[test]
 fn durations_need_a_number_and_a_unit() {
-    let rule = "expected a number and a unit (ms, s, m or h)";
+    let rule = "expected a number with at most 3 decimals and a unit (ms, s, m or h; \
+                a bare number is seconds)";
     refused(&["--duration", "10q"], &["'10q' is not a duration", rule]);
+    refused(
+        &["--duration", "0.0001ms"],
+        &["'0.0001ms' is not a duration", rule],
+    );
+    // A leading '-' used to reach clap as an unknown flag, naming no rule.
+    refused(
+        &["--duration", "-5s"],
+        &["'-5s' is negative", "more than 0"],
+    );
+    refused(&["--report-every", "-1s"], &["'-1s' is negative"]);
     refused(&["--duration", "0s"], &["'0s' is zero", "more than 0"]);
     refused(
         &["--report-every", "soon"],
@@ -99,6 +114,10 @@ fn replay_options_are_checked_too() {
     refused(
         &["--replay", file, "--speed", "fast"],
         &["'fast' is not a speed", speed_rule],
+    );
+    refused(
+        &["--replay", file, "--speed", "-1x"],
+        &["'-1x' is not a speed", speed_rule],
     );
     refused(
         &["--replay", file, "--symbol", "TOOLONGSYM"],
