@@ -207,14 +207,7 @@ fn an_unknown_format_fails_at_line_one() {
         "AMZN_daily.csv",
         "Date,Open,High,Low,Close\n2012-06-21,1,2,3,4\n",
     );
-    let done = run(SIM, &["--replay", &file, "--json"]);
-    assert_eq!(done.code(), 1);
-    assert!(
-        done.stderr
-            .starts_with(&format!("{file}:1: neither a LOBSTER message line")),
-        "{}",
-        done.stderr
-    );
+    refused_as_unknown_format(&file, &[]);
 }
 
 #[test]
@@ -225,17 +218,15 @@ fn skip_bad_does_not_skip_a_file_whose_format_is_unknown() {
         "headerless.csv",
         "09:30:00,AAPL,585.74,100\n09:30:01,AAPL,585.75,10\n",
     );
-    let done = run(
-        SIM,
-        &[
-            "--replay",
-            &file,
-            "--symbol",
-            "AAPL",
-            "--skip-bad",
-            "--json",
-        ],
-    );
+    refused_as_unknown_format(&file, &["--symbol", "AAPL", "--skip-bad"]);
+}
+
+/// Replays `file` with `flags` and expects the run to stop at line 1 with
+/// the unknown-format message and exit code 1.
+fn refused_as_unknown_format(file: &str, flags: &[&str]) {
+    let mut args = vec!["--replay", file, "--json"];
+    args.extend_from_slice(flags);
+    let done = run(SIM, &args);
     assert_eq!(done.code(), 1, "{}", done.stdout);
     assert!(
         done.stderr
