@@ -1,0 +1,120 @@
+//! A loom model of the ring: 2 producers and 2 consumers on a ring of 2
+//! slots, explored over every interleaving loom's preemption bound allows.
+//!
+//! Loom also checks each access to a slot's `UnsafeCell` against the
+//! happens-before order the ring's atomics create, so an ordering that is
+//! too weak fails here as a data race even when the values come out right.
+//!
+//! No thread in the model waits for another: producers stop at their first
+//! rejected push and consumers make a fixed number of attempts. The main
+//! thread drains what is left after joining them. A ring operation that spun
+//! waiting for another thread would therefore show up as loom's "exceeded
+//! maximum number of branches" failure.
+//!
+//! Run with (`LOOM_MAX_PREEMPTIONS` as in `.ci/run`):
+//! `RUSTFLAGS="--cfg loom" cargo test -p tickring --release --test loom_ring
+//! --target-dir target/loom`
+
+#![cfg(loom)]
+
+use loom::sync::Arc;
+use loom::thread;
+
+use tickring::Ring;
+
+/// Items each producer tries to push, in order. Two producers make four
+/// items for two slots, so slots are reused and stamps go round a second lap.
+const ITEMS_PER_PRODUCER: usize = 2;
+const PRODUCERS: usize = 2;
+/// Pops each consumer attempts.
+const POPS_PER_CONSUMER: usize = 2;
+
+/// Item `sequence` of `producer`, as one number: `producer * 10 + sequence`.
+fn item(producer: usize, sequence: usize) -> usize {
+    producer * 10 + sequence
+}
+
+/// Pushes `producer`'s items in order, stopping at the first one the ring
+/// hands back; returns the items pushed.
+fn produce(ring: &Ring<usize, 2>, producer: usize) -> Vec<usize> {
+    let mut pushed = Vec::new();
+    for sequence in 0..ITEMS_PER_PRODUCER {
+        let next = item(producer, sequence);
+        match ring.try_push(next) {
+            Ok(()) => pushed.push(next),
+            Err(rejected) => {
+                assert_eq!(rejected, next, "a rejected push hands back its own item");
+                break;
+            }
+        }
+    }
+    pushed
+}
+
+/// Makes [`POPS_PER_CONSUMER`] pop attempts; returns the items taken, in the
+/// order taken.
+fn consume(ring: &Ring<usize, 2>) -> Vec<usize> {
+    let mut taken = Vec::new();
+    for _ in 0..POPS_PER_CONSUMER {
+        taken.extend(ring.try_pop());
+    }
+    taken
+}
+
+/// Asserts that `taken` holds each producer's items in increasing order.
+fn assert_in_producer_order(taken: &[usize]) {
+    for producer in 0..PRODUCERS {
+        let from_producer: Vec<_> = taken
+            .iter()
+            .filter(|&&item| item / 10 == producer)
+            .collect();
+        assert!(from_producer.is_sorted(), "out of order: {taken:?}");
+    }
+}
+
+// Guards against any interleaving of two producers and two consumers losing,
+// duplicating or reordering an item, racing on a slot, or spinning.
+#[test]
+fn two_producers_two_consumers_capacity_2_deliver_each_item_once_in_order() {
+    loom::model(|| {
+        let ring: Arc<Ring<usize, 2>> = Arc::new(Ring::new());
+
+        let producers: Vec<_> = (0..PRODUCERS)
+            .map(|producer| {
+                let ring = Arc::clone(&ring);
+                thread::spawn(move || produce(&ring, producer))
+            })
+            .collect();
+        let consumers: Vec<_> = (0..2)
+            .map(|_| {
+                let ring = Arc::clone(&ring);
+                thread::spawn(move || consume(&ring))
+            })
+            .collect();
+        let mut pushed: Vec<usize> = Vec::new();
+        for producer in producers {
+            pushed.extend(producer.join().unwrap());
+        }
+        let mut taken_by: Vec<Vec<usize>> = consumers
+            .into_iter()
+            .map(|consumer| consumer.join().unwrap())
+            .collect();
+
+        // Every operation has finished, so the ring now holds exactly what
+        // was pushed and not taken, and `try_pop` must hand it all out.
+        let mut left = Vec::new();
+        while let Some(item) = ring.try_pop() {
+            left.push(item);
+        }
+        taken_by.push(left);
+
+        for taken in &taken_by {
+            assert_in_producer_order(taken);
+        }
+        let mut all: Vec<usize> = taken_by.concat();
+        all.sort_unstable();
+        pushed.sort_unstable();
+        assert_eq!(all, pushed, "each pushed item taken exactly once");
+        assert!(ring.is_empty());
+    });
+}
