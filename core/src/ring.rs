@@ -58,14 +58,24 @@
 //! # Wraparound
 //!
 //! Positions are full machine words that wrap at `usize::MAX`, and each slot
-//! carries a stamp of the position it is expecting. A stale position is only
-//! confused with a current one if a thread is suspended between reading a
-//! position and its compare-and-swap while the other threads perform exactly
-//! 2<sup>64</sup> operations (on 64-bit targets) or 2<sup>32</sup> (on 32-bit
-//! targets). At 100 million operations per second that is 43 seconds of
-//! continuous traffic on a 32-bit MCU during which one thread never runs,
-//! which a priority-inverted task could in principle meet; narrow 8- or 16-bit
-//! counters would meet it after 256 or 65,536 operations.
+//! carries a stamp of the position it expects next. An operation reads a
+//! position, checks that position's stamp, then claims the position with a
+//! compare-and-swap. That compare-and-swap can only succeed on a stale
+//! position if the thread is suspended between the read and the
+//! compare-and-swap while the other threads move the same position on by an
+//! exact multiple of 2<sup>64</sup> (on 64-bit targets) or 2<sup>32</sup> (on
+//! 32-bit targets). At 100 million operations per second 2<sup>32</sup> is 43
+//! seconds of continuous traffic on a 32-bit MCU during which one thread never
+//! runs, which a priority-inverted task could in principle meet; narrow 8- or
+//! 16-bit counters would meet it after 256 or 65,536 operations.
+//!
+//! # How this is checked
+//!
+//! `core/tests/` holds a stress test (3 producers and 2 consumers, 1,000,000
+//! items each, at capacities 2, 64 and 8192: every item arrives once, in order
+//! per producer), regression tests named after what they pin, and a loom
+//! model of 2 producers and 2 consumers on 2 slots. CI runs them, and Miri
+//! and ThreadSanitizer over them (see `.ci/run`).
 //!
 //! # Cost
 //!
@@ -101,8 +111,22 @@ use crate::sync::{AtomicUsize, CacheAligned, Ordering, UnsafeCell};
 /// A bounded multi-producer, multi-consumer, non-blocking queue of `N` slots.
 ///
 /// `N` must be a power of two, at least 2 and at most `usize::MAX / 4 + 1`;
-/// any other `N` fails to compile when the ring is created. See the
-/// [module documentation](self) for the guarantees.
+/// any other `N` fails to compile when the ring is created:
+///
+/// ```compile_fail,E0080
+/// static RING: tickring::Ring<u8, 3> = tickring::Ring::new();
+/// ```
+///
+/// A ring can be shared between threads (is `Sync`) when its items can be
+/// sent between them (`T: Send`); `T: Sync` is not needed, since each item
+/// goes to one consumer. A ring of `Rc`, which must stay on its thread, cannot
+/// be shared:
+///
+/// ```compile_fail,E0277
+/// static RING: tickring::Ring<std::rc::Rc<u8>, 2> = tickring::Ring::new();
+/// ```
+///
+/// See the [module documentation](self) for the guarantees.
 pub struct Ring<T, const N: usize> {
     /// The next position a producer will claim. Only ever advanced by a
     /// successful compare-and-swap in `try_push`.
