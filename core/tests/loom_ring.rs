@@ -6,18 +6,24 @@
 //! too weak fails here as a data race even when the values come out right.
 //!
 //! No thread in the model waits for another: producers stop at their first
-//! rejected push and consumers make a fixed number of attempts. The main
-//! thread drains what is left after joining them. A ring operation that spun
-//! waiting for another thread would therefore show up as loom's "exceeded
-//! maximum number of branches" failure.
+//! rejected push, the spawned consumer and the main thread (the second
+//! consumer) make a fixed number of attempts, and the main thread drains what
+//! is left after joining the others. Spin-waits between threads would make
+//! loom exceed its branch limit whatever the ring does; without them, a ring
+//! operation that spun waiting for another thread is what would exceed it.
 //!
-//! Run with (`LOOM_MAX_PREEMPTIONS` as in `.ci/run`):
+//! The preemption bound is 3: about 4 s in release mode on a 2-core machine,
+//! where 4 takes 17 s and no bound did not finish in 10 minutes. Each
+//! ordering weakened by hand (Release to Relaxed on either stamp store,
+//! Acquire to Relaxed on the pop's stamp load) already fails at bound 1.
+//! `LOOM_MAX_PREEMPTIONS` overrides the bound.
+//!
+//! Run with:
 //! `RUSTFLAGS="--cfg loom" cargo test -p tickring --release --test loom_ring
 //! --target-dir target/loom`
 
 #![cfg(loom)]
 
-use loom::sync::Arc;
 use loom::thread;
 
 use tickring::Ring;
@@ -26,6 +32,8 @@ use tickring::Ring;
 /// items for two slots, so slots are reused and stamps go round a second lap.
 const ITEMS_PER_PRODUCER: usize = 2;
 const PRODUCERS: usize = 2;
+/// Preemptions loom explores by default (see the module docs for why).
+const PREEMPTIONS: usize = 3;
 /// Pops each consumer attempts.
 const POPS_PER_CONSUMER: usize = 2;
 
@@ -72,33 +80,34 @@ fn assert_in_producer_order(taken: &[usize]) {
     }
 }
 
+/// Checks `test` under every interleaving with at most `PREEMPTIONS`
+/// preemptions, unless `LOOM_MAX_PREEMPTIONS` says otherwise.
+fn model(test: impl Fn() + Sync + Send + 'static) {
+    let mut builder = loom::model::Builder::new();
+    builder.preemption_bound = builder.preemption_bound.or(Some(PREEMPTIONS));
+    builder.check(test);
+}
+
 // Guards against any interleaving of two producers and two consumers losing,
 // duplicating or reordering an item, racing on a slot, or spinning.
 #[test]
 fn two_producers_two_consumers_capacity_2_deliver_each_item_once_in_order() {
-    loom::model(|| {
-        let ring: Arc<Ring<usize, 2>> = Arc::new(Ring::new());
+    model(|| {
+        // Leaked so the threads can share it without `Arc`, whose reference
+        // counts would add scheduling points that say nothing about the ring.
+        let ring: &'static Ring<usize, 2> = Box::leak(Box::new(Ring::new()));
 
         let producers: Vec<_> = (0..PRODUCERS)
-            .map(|producer| {
-                let ring = Arc::clone(&ring);
-                thread::spawn(move || produce(&ring, producer))
-            })
+            .map(|producer| thread::spawn(move || produce(ring, producer)))
             .collect();
-        let consumers: Vec<_> = (0..2)
-            .map(|_| {
-                let ring = Arc::clone(&ring);
-                thread::spawn(move || consume(&ring))
-            })
-            .collect();
+        let consumer = thread::spawn(|| consume(ring));
+        // The main thread is the second consumer.
+        let mut taken_by = vec![consume(ring)];
         let mut pushed: Vec<usize> = Vec::new();
         for producer in producers {
             pushed.extend(producer.join().unwrap());
         }
-        let mut taken_by: Vec<Vec<usize>> = consumers
-            .into_iter()
-            .map(|consumer| consumer.join().unwrap())
-            .collect();
+        taken_by.push(consumer.join().unwrap());
 
         // Every operation has finished, so the ring now holds exactly what
         // was pushed and not taken, and `try_pop` must hand it all out.
