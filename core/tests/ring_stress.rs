@@ -2,6 +2,10 @@
 //! arrive exactly once, and each consumer must see each producer's items in
 //! the order that producer pushed them.
 //!
+//! Each run is made twice: with the single-item operations, and with the
+//! batch operations (`try_push_slice`, `try_pop_with`) moving up to
+//! [`BATCH`] items per compare-and-swap.
+//!
 //! Each producer pushes 1,000,000 numbered items (200 under Miri, which
 //! interprets every instruction). The loom build swaps in atomics that only
 //! work inside a loom model, so this file is left out of it.
@@ -26,6 +30,18 @@ const ITEMS_PER_PRODUCER: u32 = if cfg!(miri) { 200 } else { 1_000_000 };
 /// rather than hang the test run.
 const STALL_LIMIT: Duration = Duration::from_secs(30);
 
+/// The most items one batch operation moves in the batch runs.
+const BATCH: usize = 7;
+
+/// Which ring operations the producers and consumers use.
+#[derive(Clone, Copy, Debug)]
+enum Mode {
+    /// `try_push` and `try_pop`.
+    Single,
+    /// `try_push_slice` and `try_pop_with`, up to [`BATCH`] items at a time.
+    Batch,
+}
+
 /// One pushed item: who pushed it and its place in that producer's sequence.
 #[derive(Clone, Copy, Debug)]
 struct Numbered {
@@ -43,7 +59,7 @@ struct Delivery {
 }
 
 /// Runs the producers and consumers over `ring` and checks what arrived.
-fn stress<const N: usize>(ring: &Ring<Numbered, N>) {
+fn stress<const N: usize>(ring: &Ring<Numbered, N>, mode: Mode) {
     let producing = AtomicUsize::new(PRODUCERS);
     let running = AtomicBool::new(true);
 
@@ -52,12 +68,12 @@ fn stress<const N: usize>(ring: &Ring<Numbered, N>) {
         for producer in 0..PRODUCERS {
             let producing = &producing;
             scope.spawn(move || {
-                produce(ring, producer);
+                produce(ring, producer, mode);
                 producing.fetch_sub(1, Ordering::Release);
             });
         }
         let consumers: Vec<_> = (0..CONSUMERS)
-            .map(|_| scope.spawn(|| consume(ring, &producing)))
+            .map(|_| scope.spawn(|| consume(ring, &producing, mode)))
             .collect();
         let deliveries = consumers
             .into_iter()
@@ -70,7 +86,7 @@ fn stress<const N: usize>(ring: &Ring<Numbered, N>) {
     for delivery in &deliveries {
         if let Some((late, seen)) = delivery.first_out_of_order {
             panic!(
-                "capacity {N}: producer {}'s item {} arrived after its item {seen}",
+                "capacity {N}, {mode:?}: producer {}'s item {} arrived after its item {seen}",
                 late.producer, late.sequence
             );
         }
@@ -83,43 +99,51 @@ fn stress<const N: usize>(ring: &Ring<Numbered, N>) {
                 .sum();
             assert_eq!(
                 count, 1,
-                "capacity {N}: producer {producer}'s item {sequence}"
+                "capacity {N}, {mode:?}: producer {producer}'s item {sequence}"
             );
         }
     }
-    assert!(ring.is_empty(), "capacity {N}: ring not drained");
+    assert!(ring.is_empty(), "capacity {N}, {mode:?}: ring not drained");
 }
 
 /// Pushes this producer's numbered items in order, retrying while full.
-fn produce<const N: usize>(ring: &Ring<Numbered, N>, producer: usize) {
-    for sequence in 0..ITEMS_PER_PRODUCER {
-        let mut item = Numbered { producer, sequence };
-        while let Err(rejected) = ring.try_push(item) {
-            item = rejected;
-            thread::yield_now();
+fn produce<const N: usize>(ring: &Ring<Numbered, N>, producer: usize, mode: Mode) {
+    let item = |sequence| Numbered { producer, sequence };
+    match mode {
+        Mode::Single => {
+            for sequence in 0..ITEMS_PER_PRODUCER {
+                let mut next = item(sequence);
+                while let Err(rejected) = ring.try_push(next) {
+                    next = rejected;
+                    thread::yield_now();
+                }
+            }
+        }
+        Mode::Batch => {
+            let all: Vec<Numbered> = (0..ITEMS_PER_PRODUCER).map(item).collect();
+            let mut sent = 0;
+            while sent < all.len() {
+                let end = (sent + BATCH).min(all.len());
+                match ring.try_push_slice(&all[sent..end]) {
+                    0 => thread::yield_now(),
+                    pushed => sent += pushed,
+                }
+            }
         }
     }
 }
 
 /// Pops until every producer has finished and the ring is empty, noting
 /// whether each producer's items arrive here in increasing order.
-fn consume<const N: usize>(ring: &Ring<Numbered, N>, producing: &AtomicUsize) -> Delivery {
+fn consume<const N: usize>(
+    ring: &Ring<Numbered, N>,
+    producing: &AtomicUsize,
+    mode: Mode,
+) -> Delivery {
     let mut arrivals = vec![vec![0u8; ITEMS_PER_PRODUCER as usize]; PRODUCERS];
     let mut latest: [Option<u32>; PRODUCERS] = [None; PRODUCERS];
     let mut first_out_of_order = None;
-
-    loop {
-        // Read before popping: once every producer is seen finished, a `None`
-        // means the ring is empty, not that a push is still in flight.
-        let finished = producing.load(Ordering::Acquire) == 0;
-        let Some(item) = ring.try_pop() else {
-            if finished {
-                break;
-            }
-            thread::yield_now();
-            continue;
-        };
-
+    let mut record = |item: Numbered| {
         let latest = &mut latest[item.producer];
         match *latest {
             Some(seen) if seen >= item.sequence => {
@@ -129,6 +153,22 @@ fn consume<const N: usize>(ring: &Ring<Numbered, N>, producing: &AtomicUsize) ->
         }
         let count = &mut arrivals[item.producer][item.sequence as usize];
         *count = count.saturating_add(1);
+    };
+
+    loop {
+        // Read before popping: once every producer is seen finished, an empty
+        // pop means the ring is empty, not that a push is still in flight.
+        let finished = producing.load(Ordering::Acquire) == 0;
+        let popped = match mode {
+            Mode::Single => ring.try_pop().map(&mut record).is_some(),
+            Mode::Batch => ring.try_pop_with(BATCH, &mut record) > 0,
+        };
+        if !popped {
+            if finished {
+                break;
+            }
+            thread::yield_now();
+        }
     }
 
     Delivery {
@@ -166,15 +206,30 @@ fn watch_for_stall<const N: usize>(ring: &Ring<Numbered, N>, running: &AtomicBoo
 
 #[test]
 fn every_item_arrives_once_in_producer_order_at_capacity_2() {
-    stress(&Ring::<Numbered, 2>::new());
+    stress(&Ring::<Numbered, 2>::new(), Mode::Single);
+}
+
+#[test]
+fn every_batched_item_arrives_once_in_producer_order_at_capacity_2() {
+    stress(&Ring::<Numbered, 2>::new(), Mode::Batch);
 }
 
 #[test]
 fn every_item_arrives_once_in_producer_order_at_capacity_64() {
-    stress(&Ring::<Numbered, 64>::new());
+    stress(&Ring::<Numbered, 64>::new(), Mode::Single);
+}
+
+#[test]
+fn every_batched_item_arrives_once_in_producer_order_at_capacity_64() {
+    stress(&Ring::<Numbered, 64>::new(), Mode::Batch);
 }
 
 #[test]
 fn every_item_arrives_once_in_producer_order_at_capacity_8192() {
-    stress(&Ring::<Numbered, 8192>::new());
+    stress(&Ring::<Numbered, 8192>::new(), Mode::Single);
+}
+
+#[test]
+fn every_batched_item_arrives_once_in_producer_order_at_capacity_8192() {
+    stress(&Ring::<Numbered, 8192>::new(), Mode::Batch);
 }
