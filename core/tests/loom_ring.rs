@@ -69,6 +69,29 @@ fn consume(ring: &Ring<usize, 2>) -> Vec<usize> {
     taken
 }
 
+/// Pushes `producer`'s items with one `try_push_slice` call, then the rest
+/// with another if the first pushed only some; returns the items pushed.
+fn produce_batch(ring: &Ring<usize, 2>, producer: usize) -> Vec<usize> {
+    let items: Vec<usize> = (0..ITEMS_PER_PRODUCER).map(|s| item(producer, s)).collect();
+    let first = ring.try_push_slice(&items);
+    let second = if first > 0 {
+        ring.try_push_slice(&items[first..])
+    } else {
+        0
+    };
+    items[..first + second].to_vec()
+}
+
+/// Makes [`POPS_PER_CONSUMER`] batch pop attempts of up to 2 items; returns
+/// the items taken, in the order taken.
+fn consume_batch(ring: &Ring<usize, 2>) -> Vec<usize> {
+    let mut taken = Vec::new();
+    for _ in 0..POPS_PER_CONSUMER {
+        ring.try_pop_with(2, |item| taken.push(item));
+    }
+    taken
+}
+
 /// Asserts that `taken` holds each producer's items in increasing order.
 fn assert_in_producer_order(taken: &[usize]) {
     for producer in 0..PRODUCERS {
@@ -92,38 +115,52 @@ fn model(test: impl Fn() + Sync + Send + 'static) {
 // duplicating or reordering an item, racing on a slot, or spinning.
 #[test]
 fn two_producers_two_consumers_capacity_2_deliver_each_item_once_in_order() {
-    model(|| {
-        // Leaked so the threads can share it without `Arc`, whose reference
-        // counts would add scheduling points that say nothing about the ring.
-        let ring: &'static Ring<usize, 2> = Box::leak(Box::new(Ring::new()));
+    model(|| check_delivery(produce, consume));
+}
 
-        let producers: Vec<_> = (0..PRODUCERS)
-            .map(|producer| thread::spawn(move || produce(ring, producer)))
-            .collect();
-        let consumer = thread::spawn(|| consume(ring));
-        // The main thread is the second consumer.
-        let mut taken_by = vec![consume(ring)];
-        let mut pushed: Vec<usize> = Vec::new();
-        for producer in producers {
-            pushed.extend(producer.join().unwrap());
-        }
-        taken_by.push(consumer.join().unwrap());
+// The same for the batch operations, which claim runs of slots with one CAS.
+#[test]
+fn batch_operations_capacity_2_deliver_each_item_once_in_order() {
+    model(|| check_delivery(produce_batch, consume_batch));
+}
 
-        // Every operation has finished, so the ring now holds exactly what
-        // was pushed and not taken, and `try_pop` must hand it all out.
-        let mut left = Vec::new();
-        while let Some(item) = ring.try_pop() {
-            left.push(item);
-        }
-        taken_by.push(left);
+/// Runs two producers and two consumers (one of them the main thread) with
+/// the given operations, then checks that every pushed item was taken
+/// exactly once, each producer's in order.
+fn check_delivery(
+    produce: fn(&Ring<usize, 2>, usize) -> Vec<usize>,
+    consume: fn(&Ring<usize, 2>) -> Vec<usize>,
+) {
+    // Leaked so the threads can share it without `Arc`, whose reference
+    // counts would add scheduling points that say nothing about the ring.
+    let ring: &'static Ring<usize, 2> = Box::leak(Box::new(Ring::new()));
 
-        for taken in &taken_by {
-            assert_in_producer_order(taken);
-        }
-        let mut all: Vec<usize> = taken_by.concat();
-        all.sort_unstable();
-        pushed.sort_unstable();
-        assert_eq!(all, pushed, "each pushed item taken exactly once");
-        assert!(ring.is_empty());
-    });
+    let producers: Vec<_> = (0..PRODUCERS)
+        .map(|producer| thread::spawn(move || produce(ring, producer)))
+        .collect();
+    let consumer = thread::spawn(move || consume(ring));
+    // The main thread is the second consumer.
+    let mut taken_by = vec![consume(ring)];
+    let mut pushed: Vec<usize> = Vec::new();
+    for producer in producers {
+        pushed.extend(producer.join().unwrap());
+    }
+    taken_by.push(consumer.join().unwrap());
+
+    // Every operation has finished, so the ring now holds exactly what
+    // was pushed and not taken, and `try_pop` must hand it all out.
+    let mut left = Vec::new();
+    while let Some(item) = ring.try_pop() {
+        left.push(item);
+    }
+    taken_by.push(left);
+
+    for taken in &taken_by {
+        assert_in_producer_order(taken);
+    }
+    let mut all: Vec<usize> = taken_by.concat();
+    all.sort_unstable();
+    pushed.sort_unstable();
+    assert_eq!(all, pushed, "each pushed item taken exactly once");
+    assert!(ring.is_empty());
 }
