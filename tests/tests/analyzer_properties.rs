@@ -186,7 +186,12 @@ proptest! {
 
     #[test]
     fn reset_behaves_as_new(first in prices(), second in prices()) {
-        fn replay<I: Indicator<Input = Price>>(mut used: I, mut fresh: I, first: &[i64], second: &[i64])
+        fn replay<I: Indicator<Input = Price>>(
+            mut used: I,
+            mut fresh: I,
+            first: &[i64],
+            second: &[i64],
+        )
         where
             I::Output: PartialEq + core::fmt::Debug,
         {

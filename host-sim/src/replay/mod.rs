@@ -139,7 +139,10 @@ impl ReplayError {
     /// may be skipped, but a file whose format is not recognised stops the
     /// run, or every line of it would be skipped in silence.
     pub(crate) fn is_skippable(&self) -> bool {
-        matches!(self, Self::Malformed { problem, .. } if !matches!(problem, Problem::UnknownFormat))
+        match self {
+            Self::Malformed { problem, .. } => !matches!(problem, Problem::UnknownFormat),
+            Self::Io { .. } => false,
+        }
     }
 }
 
