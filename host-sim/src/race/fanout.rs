@@ -11,13 +11,12 @@ use core::sync::atomic::{AtomicUsize, Ordering};
 use core::time::Duration;
 use std::sync::Barrier;
 use std::thread;
-use std::time::Instant;
 
 use tickring::broadcast::Subscriber;
 use tickring::{Broadcast, Tick};
 
 use super::backend::{CAPACITY, TickQueue};
-use super::{Checksum, race_tick};
+use super::{Checksum, race_tick, release_and_join};
 
 /// Consumers in the `fanout` scenario, each seeing every tick.
 pub(crate) const CONSUMERS: usize = 2;
@@ -138,13 +137,7 @@ pub(crate) fn run_once<F: FanOut>(fanout: &F, producers: usize, ticks: u64) -> D
             })
             .collect();
 
-        start.wait();
-        let began = Instant::now();
-        let checksums: Vec<Checksum> = consumers
-            .into_iter()
-            .map(|consumer| consumer.join().expect("consumer"))
-            .collect();
-        (began.elapsed(), checksums)
+        release_and_join(&start, consumers)
     });
 
     let expected = Checksum::of_sequences(producers as u64, per_producer);

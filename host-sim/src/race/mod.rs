@@ -392,13 +392,7 @@ fn run_once<Q: TickQueue>(queue: &Q, scenario: Scenario, ticks: u64, batch: usiz
             })
             .collect();
 
-        start.wait();
-        let began = Instant::now();
-        let checksums: Vec<Checksum> = consumers
-            .into_iter()
-            .map(|consumer| consumer.join().expect("consumer"))
-            .collect();
-        (began.elapsed(), checksums)
+        release_and_join(&start, consumers)
     });
 
     let total = checksums
@@ -412,6 +406,22 @@ fn run_once<Q: TickQueue>(queue: &Q, scenario: Scenario, ticks: u64, batch: usiz
         scenario.name()
     );
     elapsed.max(Duration::from_nanos(1))
+}
+
+/// Releases every thread waiting at `start` (the caller is its last
+/// participant), waits for `consumers`, and returns the time from the
+/// release to the last consumer's end with each consumer's checksum.
+fn release_and_join(
+    start: &Barrier,
+    consumers: Vec<thread::ScopedJoinHandle<'_, Checksum>>,
+) -> (Duration, Vec<Checksum>) {
+    start.wait();
+    let began = Instant::now();
+    let checksums = consumers
+        .into_iter()
+        .map(|consumer| consumer.join().expect("consumer"))
+        .collect();
+    (began.elapsed(), checksums)
 }
 
 /// Pushes `count` ticks numbered from 0, `batch` at a time.
